@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Kalkyl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Kalkyl", targets: ["Kalkyl"]),
+        .library(name: "KalkylXLSX", targets: ["KalkylXLSX"]),
+        .library(name: "KalkylReports", targets: ["KalkylReports"]),
+        .executable(name: "kalkyl", targets: ["kalkyl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // System-library shims: a module map and pkg-config name each, nothing else.
+        .systemLibrary(
+            name: "CExpat", pkgConfig: "expat",
+            providers: [.apt(["libexpat1-dev"]), .brew(["expat"])]),
+        .systemLibrary(
+            name: "CXlsxWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]),
+
+        // The engine: values, references, formulas, dependency graph, evaluation. No file formats.
+        .target(name: "Kalkyl"),
+        // Reading and writing .xlsx workbooks.
+        .target(
+            name: "KalkylXLSX",
+            dependencies: ["Kalkyl", "CExpat", "CXlsxWriter", "ZIPFoundation"]),
+        // Ledger input, periods, templates and the budget reports.
+        .target(name: "KalkylReports", dependencies: ["Kalkyl", "KalkylXLSX"]),
+        // The command-line tool: thin, calls the libraries.
+        .executableTarget(
+            name: "kalkyl",
+            dependencies: [
+                "Kalkyl", "KalkylXLSX", "KalkylReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "KalkylTests", dependencies: ["Kalkyl"]),
+        .testTarget(name: "KalkylXLSXTests", dependencies: ["KalkylXLSX", "Kalkyl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

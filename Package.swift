@@ -40,7 +40,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "KalkylTests", dependencies: ["Kalkyl"]),
-        .testTarget(name: "KalkylXLSXTests", dependencies: ["KalkylXLSX", "Kalkyl"]),
+        .testTarget(name: "KalkylXLSXTests", dependencies: ["KalkylXLSX", "Kalkyl", "ZIPFoundation"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ APT_PACKAGES := libexpat1-dev libxlsxwriter-dev pkg-config
 CONFIG ?= release
 PERIOD ?= 2026-05
 
-.PHONY: deps build run test clean
+.PHONY: deps build run test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -22,9 +22,16 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
+# Until `kalkyl report` lands: generate a sample ledger and show what the reader finds in it.
 run: build
 	@mkdir -p out
-	$(SWIFT) run -c $(CONFIG) kalkyl inspect Workbooks/samples/budget-2026.xlsx
+	.build/$(CONFIG)/kalkyl-bench generate-ledger --rows 1000 -o out/ledger-sample.xlsx
+	.build/$(CONFIG)/kalkyl inspect out/ledger-sample.xlsx
+	.build/$(CONFIG)/kalkyl cells out/ledger-sample.xlsx "Huvudbok!A1:H4"
+
+bench: deps
+	$(SWIFT) build -c release --product kalkyl-bench
+	.build/release/kalkyl-bench read
 
 test: deps
 	$(SWIFT) test

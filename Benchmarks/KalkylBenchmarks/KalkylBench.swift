@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import KalkylXLSX
+
+/// Benchmarks for Kalkyl, one subcommand a workload. Each prints medians of several runs.
+@main
+struct KalkylBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kalkyl-bench",
+        abstract: "Measure Kalkyl's phases on generated workloads.",
+        subcommands: [ReadBenchmark.self, GenerateLedger.self])
+}
+
+struct GenerateLedger: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "generate-ledger", abstract: "Write the synthetic ledger workbook.")
+    @Option(help: "Ledger rows.") var rows = 100_000
+    @Option(name: .shortAndLong, help: "Output .xlsx.") var output: String
+
+    func run() throws {
+        try LedgerWorkbook(rows: rows).write(to: URL(fileURLWithPath: output))
+        print("wrote \(output) (\(rows) rows × 8 columns)")
+    }
+}
+
+struct ReadBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read", abstract: "Reading a ledger workbook: inflate, expat alone (the floor), Kalkyl's reader.")
+    @Option(help: "Ledger rows.") var rows = 100_000
+    @Option(help: "Measured runs per phase (median reported).") var runs = 5
+    @Option(help: "Read this workbook instead of a generated ledger.") var file: String?
+
+    func run() throws {
+        let url: URL
+        if let file {
+            url = URL(fileURLWithPath: file)
+        } else {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent("kalkyl-bench-ledger-\(rows).xlsx")
+            try LedgerWorkbook(rows: rows).write(to: url)
+        }
+        var cells = 0
+        let inflate = try Measurement.run("inflate all parts", runs: runs) { _ = try ExpatFloor.inflateOnly(url) }
+        let floor = try Measurement.run("inflate + expat, no handlers (floor)", runs: runs) { _ = try ExpatFloor.inflateAndParse(url) }
+        var sequentialReader = XLSXReader()
+        sequentialReader.parallel = false
+        let sequential = try Measurement.run("Kalkyl reader, one thread", runs: runs) {
+            cells = try sequentialReader.read(url).sheets.reduce(0) { $0 + $1.cells.count }
+        }
+        let memoryBefore = peakResidentBytes()
+        let parallel = try Measurement.run("Kalkyl reader, parallel parts", runs: runs) {
+            _ = try XLSXReader().read(url)
+        }
+        let rows = [inflate, floor, sequential, parallel].map { m in
+            [m.name, formatSeconds(m.median), String(format: "%.2f M", Double(cells) / m.median / 1e6),
+             String(format: "%.2f×", m.median / floor.median)]
+        }
+        print("Reading \(url.lastPathComponent): \(cells) cells, \(ProcessInfo.processInfo.activeProcessorCount) cores, median of \(runs)")
+        print(table(["phase", "time", "cells/s", "vs floor"], rows))
+        print("peak resident memory: \(peakResidentBytes() / 1_048_576) MiB (before the last phase: \(memoryBefore / 1_048_576) MiB)")
+    }
+}

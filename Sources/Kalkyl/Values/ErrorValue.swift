@@ -1,5 +1,5 @@
 /// Excel's error values. Raw values are the codes ERROR.TYPE returns.
-public enum ErrorValue: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum ErrorValue: Int, Error, Sendable, CaseIterable, CustomStringConvertible {
     case null = 1, divisionByZero, value, reference, name, number, notAvailable, gettingData
     case spill = 9, calc = 14
 

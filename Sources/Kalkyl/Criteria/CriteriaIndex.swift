@@ -1,0 +1,35 @@
+/// For one range that criteria test (a ledger column), the rows holding each distinct value, built
+/// once per recalculation and shared by every SUMIFS/COUNTIFS/AVERAGEIFS that tests that range, so
+/// 3,000 SUMIFS over a 100,000-row ledger do not scan it 3,000 times.
+struct CriteriaIndex {
+    enum Key: Hashable, Sendable {
+        case number(Double)
+        case text(String)
+        case boolean(Bool)
+        case error(ErrorValue)
+    }
+
+    /// Offsets (row-major positions in the range) holding each value, ascending.
+    private(set) var offsets: [Key: [Int32]] = [:]
+
+    init(values: [CellValue]) {
+        for (i, v) in values.enumerated() {
+            switch v {
+            case .number(let n): offsets[.number(n == 0 ? 0 : n), default: []].append(Int32(i))
+            case .text(let s):
+                offsets[.text(s.lowercased()), default: []].append(Int32(i))
+                // An equality with a number also finds text that reads as that number.
+                if let n = Coercion.parseNumber(s) { offsets[.number(n == 0 ? 0 : n), default: []].append(Int32(i)) }
+            case .boolean(let b): offsets[.boolean(b), default: []].append(Int32(i))
+            case .error(let e): offsets[.error(e), default: []].append(Int32(i))
+            case .empty: break
+            }
+        }
+    }
+
+    func offsets(for key: Key) -> [Int32] { offsets[key] ?? [] }
+}
+
+struct CriteriaIndexKey: Hashable {
+    let area: Reference.Area
+}

@@ -1,0 +1,163 @@
+/// What a recalculation did.
+public struct RecalculationReport: Sendable, Equatable {
+    /// Formula evaluations, counting each formula cell (or array formula) once per evaluation.
+    public var evaluations = 0
+    /// Cells of each circular reference met, as `Sheet!A1`.
+    public var circularReferences: [[String]] = []
+}
+
+extension Workbook {
+    /// Evaluates every formula whose inputs changed since the last recalculation (all of them the
+    /// first time), each once, in dependency order.
+    @discardableResult
+    public func recalculate() -> RecalculationReport {
+        if structureChanged {
+            clearCalculationDiagnostics()
+            rebuildGraph()
+            structureChanged = false
+            changedCells.removeAll()
+            for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
+        } else {
+            for key in changedCells { graph.markDependentsDirty(of: key) }
+            changedCells.removeAll()
+        }
+        for v in graph.volatileNodes { graph.markDirty(v) }
+        var run = RecalculationRun(workbook: self)
+        run.run()
+        return run.report
+    }
+
+    /// Recomputes every formula, as Excel's full calculation (Ctrl+Alt+F9).
+    @discardableResult
+    public func calculateAll() -> RecalculationReport {
+        structureChanged = true
+        return recalculate()
+    }
+}
+
+/// One pass over the dirty nodes. Nodes are taken in the graph's order; when one reads a dirty cell
+/// the order could not foresee (a cycle, INDIRECT), that cell is pushed on an explicit stack and
+/// evaluated first — no recursion, however long the chain.
+struct RecalculationRun {
+    let workbook: Workbook
+    let context: EvaluationContext
+    var report = RecalculationReport()
+    private var onStack: Set<Int32> = []
+
+    init(workbook: Workbook) {
+        self.workbook = workbook
+        context = EvaluationContext(workbook: workbook)
+    }
+
+    mutating func run() {
+        for node in workbook.graph.order where workbook.graph.dirty[Int(node)] {
+            evaluate(from: node)
+        }
+    }
+
+    private mutating func evaluate(from start: Int32) {
+        var stack: [Int32] = [start]
+        onStack = [start]
+        while let node = stack.last {
+            guard workbook.graph.dirty[Int(node)] else {
+                stack.removeLast()
+                onStack.remove(node)
+                continue
+            }
+            if workbook.graph.isRange(node) {
+                workbook.graph.dirty[Int(node)] = false
+                continue
+            }
+            let outOfOrder = stack.count > 1
+            do {
+                try compute(node, checking: outOfOrder || workbook.graph.inCycle[Int(node)] || workbook.graph.dynamic[Int(node)])
+                workbook.graph.dirty[Int(node)] = false
+            } catch let needs as NeedsEvaluation {
+                if onStack.contains(needs.node), let at = stack.firstIndex(of: needs.node) {
+                    resolveCycle(Array(stack[at...]))
+                } else {
+                    stack.append(needs.node)
+                    onStack.insert(needs.node)
+                }
+            } catch {
+                workbook.graph.dirty[Int(node)] = false
+            }
+        }
+    }
+
+    /// Evaluates one formula node and stores its value (or values, for an array formula).
+    private mutating func compute(_ node: Int32, checking: Bool) throws {
+        let formula = workbook.formulas[Int(node)]
+        context.sheet = Int(formula.sheet)
+        context.cell = formula.anchor
+        context.checkDirty = checking
+        context.arrayMode = formula.arrayRange != nil
+        let raw = try context.evaluate(formula.expression)
+        report.evaluations += 1
+        store(try context.dereference(raw), for: formula)
+    }
+
+    private func store(_ value: Value, for formula: FormulaCell) {
+        let sheet = Int(formula.sheet)
+        guard let range = formula.arrayRange else {
+            let v: CellValue
+            switch value {
+            case .array(let m): v = m.count > 0 ? m[0, 0] : .error(.value)
+            case .reference: v = .error(.value)
+            default: v = value.scalar
+            }
+            workbook.sheets[sheet].set(row: Int(formula.anchor.row), column: Int(formula.anchor.column), Self.shown(v))
+            return
+        }
+        let m: Matrix
+        if case .array(let a) = value { m = a } else { m = Matrix(rows: 1, columns: 1, values: [value.scalar]) }
+        for r in 0..<range.rowCount {
+            for c in 0..<range.columnCount {
+                workbook.sheets[sheet].set(row: Int(range.first.row) + r, column: Int(range.first.column) + c,
+                                           Self.shown(m.broadcast(row: r, column: c)))
+            }
+        }
+    }
+
+    /// A formula that yields an empty cell shows 0.
+    private static func shown(_ v: CellValue) -> CellValue {
+        if case .empty = v { return .number(0) }
+        return v
+    }
+
+    /// A cycle met while evaluating: iterate it when the workbook allows, otherwise its cells are 0.
+    private mutating func resolveCycle(_ members: [Int32]) {
+        let cells = members.map { n -> String in
+            let f = workbook.formulas[Int(n)]
+            return SheetName.quotedIfNeeded(workbook.sheetNames[Int(f.sheet)]) + "!" + f.anchor.a1
+        }
+        report.circularReferences.append(cells)
+        workbook.addDiagnostic(.circularReference(cells: cells))
+        if let iteration = workbook.iteration {
+            context.staleAllowed.formUnion(members)
+            for _ in 0..<max(1, iteration.maximumIterations) {
+                var change = 0.0
+                for n in members {
+                    let f = workbook.formulas[Int(n)]
+                    let before = workbook.sheets[Int(f.sheet)].value(row: Int(f.anchor.row), column: Int(f.anchor.column))
+                    do { try compute(n, checking: true) } catch { continue }
+                    let after = workbook.sheets[Int(f.sheet)].value(row: Int(f.anchor.row), column: Int(f.anchor.column))
+                    if case .number(let a) = before, case .number(let b) = after { change = max(change, abs(a - b)) }
+                    else if before != after { change = .infinity }
+                }
+                if change < iteration.maximumChange { break }
+            }
+            context.staleAllowed.subtract(members)
+        } else {
+            for n in members {
+                store(.number(0), for: workbook.formulas[Int(n)])
+            }
+        }
+        for n in members { workbook.graph.dirty[Int(n)] = false }
+    }
+}
+
+/// Per-recalculation caches (criteria indexes over ranges), dropped when cells change.
+struct CalculationCaches {
+    var criteriaIndexes: [CriteriaIndexKey: CriteriaIndex] = [:]
+}

@@ -1,0 +1,4 @@
+/// Financial functions.
+enum FinancialFunctions {
+    static let all: [FunctionDefinition] = []
+}

@@ -1,0 +1,126 @@
+/// Which formulas depend on which cells, and the order to compute them in.
+///
+/// Nodes are formula cells (numbered as `Workbook.formulas`) and ranges (numbered after them). A
+/// multi-cell range that formulas read is one node however many formulas read it, so 3,000 SUMIFS
+/// over the same ledger column add 3,000 edges, not 300 million; a single cell is an edge of its own.
+/// The order is found without recursion (Kahn's algorithm, then Tarjan's with an explicit stack
+/// for what is left in cycles).
+struct DependencyGraph {
+    var formulaCount = 0
+    var dependents: [[Int32]] = []
+    /// The area of each range node (node `formulaCount + i`).
+    var rangeAreas: [Reference.Area] = []
+    var rangesBySheet: [Int: [Int32]] = [:]
+    /// Formula nodes that read a single cell, by that cell.
+    var cellDependents: [CellKey: [Int32]] = [:]
+    /// Every node, precedents before dependents; members of a cycle next to each other.
+    var order: [Int32] = []
+    var inCycle: [Bool] = []
+    var dirty: [Bool] = []
+    /// Formula nodes recomputed on every recalculation.
+    var volatileNodes: [Int32] = []
+    /// Formula nodes whose references are only known when evaluated (INDIRECT, OFFSET).
+    var dynamic: [Bool] = []
+
+    var nodeCount: Int { dependents.count }
+
+    func isDirty(_ node: Int32) -> Bool { Int(node) < dirty.count && dirty[Int(node)] }
+    func isRange(_ node: Int32) -> Bool { Int(node) >= formulaCount }
+
+    /// Marks a node and everything downstream of it dirty.
+    mutating func markDirty(_ start: Int32) {
+        var stack = [start]
+        while let n = stack.popLast() {
+            if dirty[Int(n)] { continue }
+            dirty[Int(n)] = true
+            stack.append(contentsOf: dependents[Int(n)])
+        }
+    }
+
+    /// Marks what reads a cell dirty: formulas that name it and ranges that hold it.
+    mutating func markDependentsDirty(of key: CellKey) {
+        for n in cellDependents[key] ?? [] { markDirty(n) }
+        let row = Int32(key.row), column = Int32(key.column)
+        for r in rangesBySheet[key.sheet] ?? [] {
+            let range = rangeAreas[Int(r) - formulaCount].range
+            if row >= range.first.row && row <= range.last.row && column >= range.first.column && column <= range.last.column {
+                markDirty(r)
+            }
+        }
+    }
+
+    /// Computes `order` and `inCycle` from the edges.
+    mutating func sort() {
+        let n = nodeCount
+        var indegree = [Int32](repeating: 0, count: n)
+        for list in dependents { for d in list { indegree[Int(d)] += 1 } }
+        order = []
+        order.reserveCapacity(n)
+        for i in 0..<n where indegree[i] == 0 { order.append(Int32(i)) }
+        var head = 0
+        while head < order.count {
+            let node = order[head]
+            head += 1
+            for d in dependents[Int(node)] {
+                indegree[Int(d)] -= 1
+                if indegree[Int(d)] == 0 { order.append(d) }
+            }
+        }
+        inCycle = [Bool](repeating: false, count: n)
+        guard order.count < n else { return }
+        // What is left lies in or behind a cycle: strongly connected components, in dependency order.
+        var left = [Bool](repeating: false, count: n)
+        for i in 0..<n where indegree[i] > 0 { left[i] = true }
+        for component in stronglyConnectedComponents(among: left) {
+            if component.count > 1 || dependents[Int(component[0])].contains(component[0]) {
+                for c in component { inCycle[Int(c)] = true }
+            }
+            order.append(contentsOf: component)
+        }
+    }
+
+    /// Tarjan's algorithm with an explicit stack; components come out precedents first.
+    private func stronglyConnectedComponents(among included: [Bool]) -> [[Int32]] {
+        let n = nodeCount
+        var index = [Int32](repeating: -1, count: n)
+        var low = [Int32](repeating: 0, count: n)
+        var onStack = [Bool](repeating: false, count: n)
+        var stack: [Int32] = []
+        var components: [[Int32]] = []
+        var counter: Int32 = 0
+        for root in 0..<n where included[root] && index[root] < 0 {
+            var work: [(node: Int32, edge: Int)] = [(Int32(root), 0)]
+            index[root] = counter; low[root] = counter; counter += 1
+            stack.append(Int32(root)); onStack[root] = true
+            while let (v, e) = work.last {
+                let edges = dependents[Int(v)]
+                if e < edges.count {
+                    work[work.count - 1].edge += 1
+                    let w = edges[e]
+                    guard included[Int(w)] else { continue }
+                    if index[Int(w)] < 0 {
+                        index[Int(w)] = counter; low[Int(w)] = counter; counter += 1
+                        stack.append(w); onStack[Int(w)] = true
+                        work.append((w, 0))
+                    } else if onStack[Int(w)] {
+                        low[Int(v)] = min(low[Int(v)], index[Int(w)])
+                    }
+                } else {
+                    work.removeLast()
+                    if let parent = work.last { low[Int(parent.node)] = min(low[Int(parent.node)], low[Int(v)]) }
+                    if low[Int(v)] == index[Int(v)] {
+                        var component: [Int32] = []
+                        while let w = stack.popLast() {
+                            onStack[Int(w)] = false
+                            component.append(w)
+                            if w == v { break }
+                        }
+                        components.append(component.reversed())
+                    }
+                }
+            }
+        }
+        // Tarjan emits a component after everything reachable from it (its dependents): reverse.
+        return components.reversed()
+    }
+}

@@ -1,0 +1,136 @@
+/// Building the dependency graph from the workbook's formulas.
+extension Workbook {
+    func rebuildGraph() {
+        var g = DependencyGraph()
+        g.formulaCount = formulas.count
+        g.dependents = Array(repeating: [], count: formulas.count)
+        g.dynamic = Array(repeating: false, count: formulas.count)
+        var rangeNodes: [Reference.Area: Int32] = [:]
+        var unknown: [String: [String]] = [:]
+
+        for (i, formula) in formulas.enumerated() where !formula.isRemoved {
+            var collector = PrecedentCollector(workbook: self, sheet: Int(formula.sheet), cell: formula.anchor)
+            collector.collect(formula.expression)
+            let node = Int32(i)
+            if collector.isVolatile { g.volatileNodes.append(node) }
+            g.dynamic[i] = collector.isDynamic
+            for name in collector.unknownFunctions {
+                unknown[name, default: []].append(SheetName.quotedIfNeeded(sheetNames[Int(formula.sheet)]) + "!" + formula.anchor.a1)
+            }
+            for area in collector.areas {
+                if area.range.first == area.range.last {
+                    let key = CellKey(sheet: area.sheet, cell: area.range.first)
+                    g.cellDependents[key, default: []].append(node)
+                    if let source = formulaAt[key] { g.dependents[Int(source)].append(node) }
+                } else {
+                    let r: Int32
+                    if let existing = rangeNodes[area] {
+                        r = existing
+                    } else {
+                        r = Int32(g.dependents.count)
+                        rangeNodes[area] = r
+                        g.dependents.append([])
+                        g.rangeAreas.append(area)
+                        g.rangesBySheet[area.sheet, default: []].append(r)
+                    }
+                    g.dependents[Int(r)].append(node)
+                }
+            }
+        }
+
+        // Formula cells inside each range feed it.
+        let index = FormulaCellIndex(formulaAt)
+        for (k, area) in g.rangeAreas.enumerated() {
+            let r = Int32(g.formulaCount + k)
+            var last: Int32 = -1
+            index.forEachFormula(in: area) { node in
+                if node != last { g.dependents[Int(node)].append(r); last = node }
+            }
+        }
+        g.sort()
+        g.dirty = Array(repeating: false, count: g.nodeCount)
+        graph = g
+        for (name, cells) in unknown.sorted(by: { $0.key < $1.key }) {
+            addDiagnostic(.unknownFunction(name: name, cells: cells))
+        }
+    }
+}
+
+/// The references a formula reads, found by walking its expression (names included).
+struct PrecedentCollector {
+    let workbook: Workbook
+    let sheet: Int
+    let cell: CellAddress
+    var areas: [Reference.Area] = []
+    var isVolatile = false
+    var isDynamic = false
+    var unknownFunctions: Set<String> = []
+    private var nameDepth = 0
+
+    init(workbook: Workbook, sheet: Int, cell: CellAddress) {
+        self.workbook = workbook
+        self.sheet = sheet
+        self.cell = cell
+    }
+
+    mutating func collect(_ e: Expression) {
+        switch e {
+        case .reference(let r):
+            if let resolved = r.resolve(at: cell, sheet: sheet) { areas.append(contentsOf: resolved.areas) }
+        case .name(let n):
+            guard nameDepth < 32, let entry = workbook.lookupName(n, sheet: sheet) else { return }
+            nameDepth += 1
+            collect(entry.expression)
+            nameDepth -= 1
+        case .unary(_, let x), .percent(let x):
+            collect(x)
+        case .binary(_, let a, let b):
+            collect(a)
+            collect(b)
+        case .call(let f, let args):
+            switch f {
+            case .known(let d):
+                if d.isVolatile {
+                    isVolatile = true
+                    if ["INDIRECT", "OFFSET"].contains(d.name) { isDynamic = true }
+                }
+            case .unknown(let name):
+                unknownFunctions.insert(name)
+            }
+            for a in args { collect(a) }
+        case .number, .text, .boolean, .error, .array, .missing:
+            break
+        }
+    }
+}
+
+/// Formula cells by sheet and column, rows sorted, to find those inside a range quickly.
+struct FormulaCellIndex {
+    private var rowsByColumn: [Int: [Int: [(row: Int, node: Int32)]]] = [:]
+
+    init(_ formulaAt: [CellKey: Int32]) {
+        for (key, node) in formulaAt {
+            rowsByColumn[key.sheet, default: [:]][key.column, default: []].append((key.row, node))
+        }
+        for sheet in rowsByColumn.keys {
+            for column in rowsByColumn[sheet]!.keys { rowsByColumn[sheet]![column]!.sort { $0.row < $1.row } }
+        }
+    }
+
+    func forEachFormula(in area: Reference.Area, _ body: (Int32) -> Void) {
+        guard let columns = rowsByColumn[area.sheet] else { return }
+        let r = area.range
+        for (column, rows) in columns where column >= Int(r.first.column) && column <= Int(r.last.column) {
+            var low = 0, high = rows.count
+            while low < high {
+                let mid = (low + high) / 2
+                if rows[mid].row < Int(r.first.row) { low = mid + 1 } else { high = mid }
+            }
+            var i = low
+            while i < rows.count, rows[i].row <= Int(r.last.row) {
+                body(rows[i].node)
+                i += 1
+            }
+        }
+    }
+}

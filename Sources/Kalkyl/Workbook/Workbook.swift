@@ -1,0 +1,302 @@
+/// A workbook the engine calculates: sheets of values and formulas, defined names and tables.
+///
+/// ```swift
+/// let book = Workbook()
+/// let data = book.addSheet(named: "Data")
+/// book.setValue(.number(5), at: "Data!A1")
+/// try book.setFormula("=A1*2", at: "Data!B1")
+/// book.recalculate()
+/// book.value(at: "Data!B1")   // .number(10)
+/// ```
+/// Setting cells marks what depends on them; `recalculate()` evaluates only those, each once.
+public final class Workbook {
+    public private(set) var sheetNames: [String] = []
+    var sheets: [SheetCells] = []
+    public var tables: [TableDefinition] = []
+    /// Dates count from 1904 (old Mac workbooks).
+    public var date1904 = false
+    /// Iterative calculation of circular references (calcPr iterate); nil: circular cells are 0.
+    public var iteration: IterationSettings?
+
+    var formulas: [FormulaCell] = []
+    /// Formula (node) index of every formula cell, array-formula members included.
+    var formulaAt: [CellKey: Int32] = [:]
+    var names: [String: DefinedNameEntry] = [:]
+    var graph = DependencyGraph()
+    var structureChanged = true
+    /// Cells whose value was set since the last recalculation.
+    var changedCells: [CellKey] = []
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    // MARK: - Sheets
+
+    @discardableResult
+    public func addSheet(named name: String) -> Int {
+        sheetNames.append(name)
+        sheets.append(SheetCells())
+        structureChanged = true
+        return sheetNames.count - 1
+    }
+
+    public func sheetIndex(named name: String) -> Int? {
+        if let i = sheetNames.firstIndex(of: name) { return i }
+        let lower = name.lowercased()
+        return sheetNames.firstIndex { $0.lowercased() == lower }
+    }
+
+    // MARK: - Cells
+
+    public func value(sheet: Int, at cell: CellAddress) -> CellValue {
+        guard sheet >= 0 && sheet < sheets.count else { return .empty }
+        return sheets[sheet].value(row: Int(cell.row), column: Int(cell.column))
+    }
+
+    /// The value at `Sheet!A1` (or `A1` on the first sheet); empty when there is no such cell.
+    public func value(at reference: String) -> CellValue {
+        guard let (sheet, cell) = try? locate(reference) else { return .empty }
+        return value(sheet: sheet, at: cell)
+    }
+
+    /// Sets a constant, replacing any formula in the cell.
+    public func setValue(_ value: CellValue, sheet: Int, at cell: CellAddress) {
+        let key = CellKey(sheet: sheet, cell: cell)
+        if let node = formulaAt[key] { removeFormula(Int(node)) }
+        sheets[sheet].set(row: Int(cell.row), column: Int(cell.column), value)
+        changedCells.append(key)
+    }
+
+    public func setValue(_ value: CellValue, at reference: String) throws(WorkbookError) {
+        let (sheet, cell) = try locate(reference)
+        setValue(value, sheet: sheet, at: cell)
+    }
+
+    /// Puts a value into a cell without marking anything dirty: for loading a workbook before its
+    /// first calculation (which computes every formula anyway).
+    public func loadValue(_ value: CellValue, sheet: Int, at cell: CellAddress) {
+        sheets[sheet].set(row: Int(cell.row), column: Int(cell.column), value)
+    }
+
+    /// Parses a formula as it reads in `anchor` on `sheet`. The expression holds relative
+    /// references as offsets, so it serves every cell of a shared (filled) formula.
+    public func parseFormula(_ text: String, sheet: Int, anchor: CellAddress) throws(FormulaSyntaxError) -> Expression {
+        let body = text.hasPrefix("=") ? String(text.dropFirst()) : text
+        return try FormulaParser.parse(body, context: parseContext(sheet: sheet, anchor: anchor))
+    }
+
+    /// Sets a formula from an already parsed expression (one parse for a whole shared group);
+    /// `text` is the formula as it reads in this cell.
+    public func setFormula(_ expression: Expression, text: String, sheet: Int, at cell: CellAddress) {
+        setFormula(expression, text: text, sheet: sheet, range: CellRange(cell), isArray: false)
+    }
+
+    /// Sets a formula (text with or without "="). A formula that does not parse is kept as text of
+    /// the cell's formula and evaluates to #NAME?, with a diagnostic, as Excel shows a broken formula.
+    public func setFormula(_ text: String, sheet: Int, at cell: CellAddress) {
+        setFormula(text, sheet: sheet, range: CellRange(cell), isArray: false)
+    }
+
+    public func setFormula(_ text: String, at reference: String) throws(WorkbookError) {
+        let (sheet, cell) = try locate(reference)
+        setFormula(text, sheet: sheet, at: cell)
+    }
+
+    /// An array formula (legacy CSE or dynamic array) over `range`, entered in its top-left cell.
+    public func setArrayFormula(_ text: String, sheet: Int, range: CellRange) {
+        setFormula(text, sheet: sheet, range: range, isArray: true)
+    }
+
+    /// Adds a formula whose expression is already parsed (a shared formula's group shares one).
+    func setFormula(_ expression: Expression, text: String, sheet: Int, range: CellRange, isArray: Bool) {
+        for row in range.first.row...range.last.row {
+            for column in range.first.column...range.last.column {
+                let key = CellKey(sheet: sheet, row: Int(row), column: Int(column))
+                if let node = formulaAt[key] { removeFormula(Int(node)) }
+            }
+        }
+        let index = Int32(formulas.count)
+        formulas.append(FormulaCell(sheet: sheet, anchor: range.first, expression: expression, text: text,
+                                    arrayRange: isArray ? range : nil))
+        for row in range.first.row...range.last.row {
+            for column in range.first.column...range.last.column {
+                formulaAt[CellKey(sheet: sheet, row: Int(row), column: Int(column))] = index
+            }
+        }
+        structureChanged = true
+    }
+
+    private func setFormula(_ text: String, sheet: Int, range: CellRange, isArray: Bool) {
+        let body = text.hasPrefix("=") ? String(text.dropFirst()) : text
+        let expression: Expression
+        do {
+            expression = try FormulaParser.parse(body, context: parseContext(sheet: sheet, anchor: range.first))
+        } catch {
+            diagnostics.append(.syntaxError(sheet: sheetNames[sheet], cell: range.first, formula: body, error: error))
+            expression = .error(.name)
+        }
+        setFormula(expression, text: body, sheet: sheet, range: range, isArray: isArray)
+    }
+
+    /// The formula text of a cell (without "="), nil for a constant.
+    public func formula(sheet: Int, at cell: CellAddress) -> String? {
+        guard let node = formulaAt[CellKey(sheet: sheet, cell: cell)] else { return nil }
+        let f = formulas[Int(node)]
+        return f.anchor == cell ? f.text : nil
+    }
+
+    public func parseContext(sheet: Int, anchor: CellAddress) -> FormulaContext {
+        FormulaContext(anchor: anchor, sheet: sheet, sheetNames: sheetNames, tables: tables)
+    }
+
+    private func removeFormula(_ index: Int) {
+        let f = formulas[index]
+        guard !f.isRemoved else { return }
+        for row in f.range.first.row...f.range.last.row {
+            for column in f.range.first.column...f.range.last.column {
+                formulaAt.removeValue(forKey: CellKey(sheet: Int(f.sheet), row: Int(row), column: Int(column)))
+            }
+        }
+        formulas[index].isRemoved = true
+        structureChanged = true
+    }
+
+    // MARK: - Names
+
+    /// Defines a name for the workbook (scope nil) or one sheet, e.g. `Rapportmånad` = `5` or
+    /// `Belopp` = `Data!$G$2:$G$1000`.
+    public func defineName(_ name: String, formula: String, scope: Int? = nil) {
+        let body = formula.hasPrefix("=") ? String(formula.dropFirst()) : formula
+        let expression: Expression
+        do {
+            expression = try FormulaParser.parse(body, context: parseContext(sheet: scope ?? 0, anchor: CellAddress(row: 0, column: 0)))
+        } catch {
+            diagnostics.append(.syntaxError(sheet: scope.map { sheetNames[$0] } ?? "(workbook)", cell: nil, formula: body, error: error))
+            expression = .error(.name)
+        }
+        names[DefinedNameEntry.key(name, scope: scope)] = DefinedNameEntry(name: name, scope: scope, text: body, expression: expression)
+        structureChanged = true
+    }
+
+    public var definedNames: [(name: String, scope: Int?, formula: String)] {
+        names.values.map { ($0.name, $0.scope, $0.text) }.sorted { ($0.scope ?? -1, $0.name) < ($1.scope ?? -1, $1.name) }
+    }
+
+    /// Resolves a name as written in a formula on `sheet` (`Summa` or `Blad1!Summa`).
+    func lookupName(_ written: String, sheet: Int) -> DefinedNameEntry? {
+        if let bang = written.lastIndex(of: "!") {
+            var sheetName = String(written[..<bang])
+            if sheetName.hasPrefix("'") && sheetName.hasSuffix("'") && sheetName.count >= 2 {
+                sheetName = String(sheetName.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+            }
+            guard let s = sheetIndex(named: sheetName) else { return nil }
+            return names[DefinedNameEntry.key(String(written[written.index(after: bang)...]), scope: s)]
+        }
+        return names[DefinedNameEntry.key(written, scope: sheet)] ?? names[DefinedNameEntry.key(written, scope: nil)]
+    }
+
+    // MARK: - Addresses
+
+    func locate(_ reference: String) throws(WorkbookError) -> (Int, CellAddress) {
+        guard let parsed = SheetRangeReference(parsing: reference), parsed.range.first == parsed.range.last else {
+            throw .badReference(reference)
+        }
+        if let name = parsed.sheet {
+            guard let s = sheetIndex(named: name) else { throw .noSuchSheet(name) }
+            return (s, parsed.range.first)
+        }
+        guard !sheets.isEmpty else { throw .noSuchSheet("(first sheet)") }
+        return (0, parsed.range.first)
+    }
+
+    func addDiagnostic(_ d: Diagnostic) { diagnostics.append(d) }
+    func clearCalculationDiagnostics() { diagnostics.removeAll { $0.isFromCalculation } }
+}
+
+public struct IterationSettings: Sendable, Equatable {
+    public var maximumIterations: Int
+    public var maximumChange: Double
+    public init(maximumIterations: Int = 100, maximumChange: Double = 0.001) {
+        self.maximumIterations = maximumIterations
+        self.maximumChange = maximumChange
+    }
+}
+
+public enum WorkbookError: Error, Equatable, CustomStringConvertible {
+    case badReference(String)
+    case noSuchSheet(String)
+
+    public var description: String {
+        switch self {
+        case .badReference(let r): "'\(r)' is not a cell reference (e.g. Rapport!B5)"
+        case .noSuchSheet(let s): "no sheet named '\(s)'"
+        }
+    }
+}
+
+/// Something the engine noticed about the workbook: a circular reference, an unknown function, a
+/// formula that does not parse.
+public enum Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    case circularReference(cells: [String])
+    case unknownFunction(name: String, cells: [String])
+    case syntaxError(sheet: String, cell: CellAddress?, formula: String, error: FormulaSyntaxError)
+
+    var isFromCalculation: Bool {
+        switch self {
+        case .circularReference, .unknownFunction: true
+        case .syntaxError: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .circularReference(let cells):
+            "circular reference: \(cells.joined(separator: " → "))"
+        case .unknownFunction(let name, let cells):
+            "unknown function \(name) (#NAME?) in \(cells.prefix(5).joined(separator: ", "))\(cells.count > 5 ? " and \(cells.count - 5) more" : "")"
+        case .syntaxError(let sheet, let cell, let formula, let error):
+            "\(SheetName.quotedIfNeeded(sheet))\(cell.map { "!\($0.a1)" } ?? ""): formula '=\(formula)' does not parse: \(error)"
+        }
+    }
+}
+
+/// A cell on a sheet, packed into one integer for hashing.
+struct CellKey: Hashable, Sendable {
+    let raw: UInt64
+    init(sheet: Int, row: Int, column: Int) {
+        raw = UInt64(sheet) << 34 | UInt64(row) << 14 | UInt64(column)
+    }
+    init(sheet: Int, cell: CellAddress) { self.init(sheet: sheet, row: Int(cell.row), column: Int(cell.column)) }
+    var sheet: Int { Int(raw >> 34) }
+    var row: Int { Int((raw >> 14) & 0xFFFFF) }
+    var column: Int { Int(raw & 0x3FFF) }
+}
+
+/// A formula cell (or the anchor of an array formula) and what it computes.
+struct FormulaCell {
+    var sheet: Int32
+    var anchor: CellAddress
+    var expression: Expression
+    var text: String
+    var arrayRange: CellRange?
+    var isRemoved = false
+
+    init(sheet: Int, anchor: CellAddress, expression: Expression, text: String, arrayRange: CellRange?) {
+        self.sheet = Int32(sheet)
+        self.anchor = anchor
+        self.expression = expression
+        self.text = text
+        self.arrayRange = arrayRange
+    }
+
+    var range: CellRange { arrayRange ?? CellRange(anchor) }
+}
+
+struct DefinedNameEntry {
+    var name: String
+    var scope: Int?
+    var text: String
+    var expression: Expression
+
+    static func key(_ name: String, scope: Int?) -> String { "\(scope ?? -1)|\(name.lowercased())" }
+}

@@ -1,0 +1,44 @@
+import Kalkyl
+
+extension Workbook {
+    /// A workbook for the engine from one read from a file: sheets, values (the cached values of
+    /// formula cells too), formulas (a shared group parsed once), names, tables and calculation
+    /// settings. Formulas that do not parse become #NAME? cells and diagnostics, as in Excel.
+    public convenience init(_ model: WorkbookModel) {
+        self.init()
+        date1904 = model.properties.date1904
+        let calc = model.properties.calculation
+        if calc.iterate { iteration = IterationSettings(maximumIterations: calc.iterateCount, maximumChange: calc.iterateDelta) }
+        for sheet in model.sheets { addSheet(named: sheet.name) }
+        tables = model.tables.compactMap { t in
+            guard let sheet = model.sheetIndex(named: t.sheet) else { return nil }
+            return TableDefinition(name: t.displayName, sheet: sheet, range: t.range, headerRowCount: t.headerRowCount,
+                                   totalsRowCount: t.totalsRowCount, columns: t.columns.map(\.name))
+        }
+        for name in model.definedNames where name.sheetScope.map({ $0 < model.sheets.count }) ?? true {
+            defineName(name.name, formula: name.formula, scope: name.sheetScope)
+        }
+        for (index, sheet) in model.sheets.enumerated() {
+            for record in sheet.cells.records where record.kind != .blank {
+                loadValue(sheet.cells.value(of: record), sheet: index, at: record.address)
+            }
+            var groups: [Int: Expression] = [:]
+            for formula in sheet.formulas {
+                switch formula.kind {
+                case .normal(let text):
+                    setFormula(text, sheet: index, at: formula.address)
+                case .shared(let group):
+                    guard let master = sheet.sharedFormulas[group], let text = sheet.formulaText(of: formula) else { continue }
+                    if groups[group] == nil {
+                        groups[group] = (try? parseFormula(master.text, sheet: index, anchor: master.anchor)) ?? .error(.name)
+                    }
+                    setFormula(groups[group]!, text: text, sheet: index, at: formula.address)
+                case .array(let range, let text, _):
+                    setArrayFormula(text, sheet: index, range: range)
+                case .dataTable:
+                    continue  // what-if tables are Excel's own computation; their cached values stay
+                }
+            }
+        }
+    }
+}

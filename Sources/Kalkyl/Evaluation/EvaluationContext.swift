@@ -99,8 +99,45 @@ public final class EvaluationContext {
             values.reserveCapacity(arguments.count)
             for a in arguments { values.append(try evaluate(a)) }
             arrayMode = savedMode
+            if !definition.scalarArguments.isEmpty, let lifted = try liftScalarArguments(definition, values, implementation) {
+                return lifted
+            }
             return try implementation(values, self)
         }
+    }
+
+    /// Applies a function element by element over the arrays given to its single-value arguments
+    /// (array constants anywhere; ranges in array formulas). Nil when there are none.
+    private func liftScalarArguments(_ definition: FunctionDefinition, _ values: [Value],
+                                     _ implementation: FunctionDefinition.Implementation) throws -> Value? {
+        var arrays: [(Int, Matrix)] = []
+        for i in definition.scalarArguments where i < values.count {
+            switch values[i] {
+            case .array(let m) where m.count > 1:
+                arrays.append((i, m))
+            case .reference(let r) where arrayMode && r.isSingleArea && !r.isSingleCell:
+                arrays.append((i, try matrix(r.areas[0])))
+            default:
+                continue
+            }
+        }
+        guard !arrays.isEmpty else { return nil }
+        let rows = arrays.map(\.1.rows).max()!, columns = arrays.map(\.1.columns).max()!
+        var out = Matrix(rows: rows, columns: columns, repeating: .empty)
+        var arguments = values
+        for r in 0..<rows {
+            for c in 0..<columns {
+                for (i, m) in arrays { arguments[i] = Value(m.broadcast(row: r, column: c)) }
+                out[r, c] = try intersect(try dereferenceSingle(try implementation(arguments, self)))
+            }
+        }
+        return .array(out)
+    }
+
+    /// A single-cell reference as its value; other values unchanged.
+    private func dereferenceSingle(_ v: Value) throws -> Value {
+        if case .reference(let r) = v, r.isSingleCell { return try dereference(v) }
+        return v
     }
 
     // MARK: - References to values

@@ -94,6 +94,22 @@ struct RecalculationRun {
         context.arrayMode = formula.arrayRange != nil
         let raw = try context.evaluate(formula.expression)
         report.evaluations += 1
+        if let range = formula.arrayRange, case .reference(let r) = raw, r.isSingleArea {
+            // An array formula that is a reference (`=Data!1:1`) shows the cells themselves, however
+            // far the range reaches beyond the used part of the sheet.
+            let area = r.areas[0]
+            for row in 0..<range.rowCount {
+                for column in 0..<range.columnCount {
+                    let v: CellValue = row < area.range.rowCount && column < area.range.columnCount
+                        ? try context.cellValue(sheet: area.sheet, row: Int(area.range.first.row) + row,
+                                                column: Int(area.range.first.column) + column)
+                        : .error(.notAvailable)
+                    workbook.sheets[Int(formula.sheet)].set(row: Int(range.first.row) + row,
+                                                            column: Int(range.first.column) + column, Self.shown(v))
+                }
+            }
+            return
+        }
         store(try context.dereference(raw), for: formula)
     }
 

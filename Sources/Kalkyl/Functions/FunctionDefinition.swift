@@ -20,14 +20,18 @@ public struct FunctionDefinition: Sendable {
     public let isVolatile: Bool
     /// Arguments are evaluated as arrays even in an ordinary cell (SUMPRODUCT).
     public let evaluatesArgumentsAsArrays: Bool
+    /// Positions of arguments that take a single value (MATCH's lookup value, INDEX's row): given an
+    /// array there (or a range, in an array formula), the function is applied element by element.
+    public let scalarArguments: Set<Int>
     public let kind: Kind
 
     public init(_ name: String, _ arity: ClosedRange<Int>, volatile: Bool = false, arrayArguments: Bool = false,
-                _ implementation: @escaping Implementation) {
+                scalarArguments: Set<Int> = [], _ implementation: @escaping Implementation) {
         self.name = name
         self.arity = arity
         isVolatile = volatile
         evaluatesArgumentsAsArrays = arrayArguments
+        self.scalarArguments = scalarArguments
         kind = .eager(implementation)
     }
 
@@ -36,6 +40,7 @@ public struct FunctionDefinition: Sendable {
         self.arity = arity
         isVolatile = false
         evaluatesArgumentsAsArrays = false
+        scalarArguments = []
         kind = .lazy(form)
     }
 
@@ -67,5 +72,5 @@ public struct FunctionLibrary: Sendable {
     public static let standard = FunctionLibrary(
         LogicalFunctions.all + MathFunctions.all + StatisticalFunctions.all + LookupFunctions.all
             + TextFunctions.all + DateFunctions.all + InformationFunctions.all + FinancialFunctions.all
-            + EngineeringFunctions.all + DatabaseFunctions.all)
+            + EngineeringFunctions.all + DatabaseFunctions.all + DynamicArrayFunctions.all)
 }

@@ -2,7 +2,7 @@
 enum LookupFunctions {
     static let all: [FunctionDefinition] = [
         FunctionDefinition("CHOOSE", 2...255, lazy: .choose),
-        FunctionDefinition("MATCH", 2...3) { args, ctx in
+        FunctionDefinition("MATCH", 2...3, scalarArguments: [0, 2]) { args, ctx in
             let lookup = try ctx.scalar(args[0])
             if case .error(let e) = lookup { return .error(e) }
             let type = args.count > 2 ? try ctx.number(args[2]) : .success(1)
@@ -11,12 +11,12 @@ enum LookupFunctions {
             guard let i = Lookup.match(lookup, in: vector, type: t < 0 ? -1 : (t > 0 ? 1 : 0)) else { return .error(.notAvailable) }
             return .number(Double(i + 1))
         },
-        FunctionDefinition("VLOOKUP", 3...4) { args, ctx in try ctx.tableLookup(args, vertical: true) },
-        FunctionDefinition("HLOOKUP", 3...4) { args, ctx in try ctx.tableLookup(args, vertical: false) },
-        FunctionDefinition("XLOOKUP", 3...6) { args, ctx in try ctx.xlookup(args) },
-        FunctionDefinition("INDEX", 2...4) { args, ctx in try ctx.index(args) },
-        FunctionDefinition("OFFSET", 3...5, volatile: true) { args, ctx in try ctx.offset(args) },
-        FunctionDefinition("INDIRECT", 1...2, volatile: true) { args, ctx in
+        FunctionDefinition("VLOOKUP", 3...4, scalarArguments: [0, 2, 3]) { args, ctx in try ctx.tableLookup(args, vertical: true) },
+        FunctionDefinition("HLOOKUP", 3...4, scalarArguments: [0, 2, 3]) { args, ctx in try ctx.tableLookup(args, vertical: false) },
+        FunctionDefinition("XLOOKUP", 3...6, scalarArguments: [0, 4, 5]) { args, ctx in try ctx.xlookup(args) },
+        FunctionDefinition("INDEX", 2...4, scalarArguments: [1, 2, 3]) { args, ctx in try ctx.index(args) },
+        FunctionDefinition("OFFSET", 3...5, volatile: true, scalarArguments: [1, 2, 3, 4]) { args, ctx in try ctx.offset(args) },
+        FunctionDefinition("INDIRECT", 1...2, volatile: true, scalarArguments: [0, 1]) { args, ctx in
             guard case .success(let text) = try ctx.text(args[0]) else { return .error(.reference) }
             guard let r = ctx.reference(fromText: text) else { return .error(.reference) }
             return .reference(r)

@@ -180,8 +180,14 @@ public struct FormulaLexer {
             guard j < bytes.count, j + 1 < bytes.count else { return nil }
             i = j + 1
         }
-        guard let afterSheets = scanSheetNames(at: i), afterSheets < bytes.count,
-              bytes[afterSheets] == UInt8(ascii: "!") else { return nil }
+        // `[0]!Name`: a workbook prefix without a sheet.
+        let afterSheets: Int
+        if i > start, i < bytes.count, bytes[i] == UInt8(ascii: "!") {
+            afterSheets = i
+        } else {
+            guard let end = scanSheetNames(at: i), end < bytes.count, bytes[end] == UInt8(ascii: "!") else { return nil }
+            afterSheets = end
+        }
         let body = afterSheets + 1
         guard body < bytes.count else { return FormulaToken(kind: .invalid, range: start..<body) }
         if bytes[body] == UInt8(ascii: "#") {

@@ -251,6 +251,9 @@ public struct FormulaParser {
         case .name:
             index += 1
             if let prefix = lexer.sheetPrefix(of: token) {
+                // `[0]!Name` is this workbook's name; `[n]!Name` another workbook's (not available).
+                if prefix == "[0]" { return .name(lexer.body(of: token)) }
+                if prefix.hasPrefix("[") { return .error(.reference) }
                 return .name(prefix + "!" + lexer.body(of: token))
             }
             return .name(lexer.text(of: token))

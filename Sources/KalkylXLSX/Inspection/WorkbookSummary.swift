@@ -30,6 +30,8 @@ public struct WorkbookSummary: Codable, Sendable {
     public struct FunctionUse: Codable, Sendable {
         public var name: String
         public var count: Int
+        /// False for a function Kalkyl does not implement: its cells evaluate to #NAME?.
+        public var known: Bool
     }
 
     public var file: String
@@ -74,7 +76,7 @@ public struct WorkbookSummary: Codable, Sendable {
                 for name in names { counts[name, default: 0] += 1 }
             }
         }
-        functions = counts.map { FunctionUse(name: $0.key, count: $0.value) }
+        functions = counts.map { FunctionUse(name: $0.key, count: $0.value, known: FunctionLibrary.standard.definition(named: $0.key) != nil) }
             .sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         warnings = model.warnings.map(\.description)
     }
@@ -103,7 +105,7 @@ public struct WorkbookSummary: Codable, Sendable {
         }
         if !functions.isEmpty {
             out += "\nFunctions\n"
-            for f in functions { out += "  \(f.name) \(f.count)\n" }
+            for f in functions { out += "  \(f.name) \(f.count)\(f.known ? "" : "  (unknown to Kalkyl: #NAME?)")\n" }
         }
         if !warnings.isEmpty {
             out += "\nWarnings\n"

@@ -1,0 +1,95 @@
+import Testing
+@testable import Kalkyl
+
+@Suite("Dependency graph and recalculation")
+struct RecalculationTests {
+    /// A ledger (cost centre, period, amount) and a report of SUMIFS over it.
+    func ledgerBook(rows: Int, centres: Int) throws -> Workbook {
+        let book = Workbook()
+        let ledger = book.addSheet(named: "Huvudbok")
+        let report = book.addSheet(named: "Rapport")
+        for r in 0..<rows {
+            book.setValue(.text("KS\(r % centres)"), sheet: ledger, at: CellAddress(row: r, column: 0))
+            book.setValue(.number(Double(r % 12 + 1)), sheet: ledger, at: CellAddress(row: r, column: 1))
+            book.setValue(.number(Double(r)), sheet: ledger, at: CellAddress(row: r, column: 2))
+        }
+        book.defineName("Rapportmånad", formula: "5")
+        for c in 0..<centres {
+            book.setValue(.text("KS\(c)"), sheet: report, at: CellAddress(row: c, column: 0))
+            book.setFormula("=SUMIFS(Huvudbok!$C$1:$C$\(rows),Huvudbok!$A$1:$A$\(rows),$A\(c + 1),Huvudbok!$B$1:$B$\(rows),\"<=\"&Rapportmånad)",
+                            sheet: report, at: CellAddress(row: c, column: 1))
+        }
+        book.setFormula("=SUM(B1:B\(centres))", sheet: report, at: CellAddress(row: centres, column: 1))
+        book.setFormula("=A1&\"!\"", sheet: report, at: CellAddress(row: centres + 1, column: 1))  // does not read the ledger
+        return book
+    }
+
+    @Test func editingOneAmountRecomputesOnlyItsDependents() throws {
+        let book = try ledgerBook(rows: 1200, centres: 30)
+        let first = book.recalculate()
+        #expect(first.evaluations == 32)
+        let before = book.value(at: "Rapport!B31")
+        try book.setValue(100_000, at: "Huvudbok!C1")  // KS0, period 1
+        let second = book.recalculate()
+        #expect(second.evaluations == 31)  // the 30 SUMIFS read the amount column, and the total; not B32
+        guard case .number(let a) = before, case .number(let b) = book.value(at: "Rapport!B31") else {
+            Issue.record("no total"); return
+        }
+        #expect(b - a == 100_000)
+        try book.setValue(.text("x"), at: "Huvudbok!Z5000")  // outside every range
+        #expect(book.recalculate().evaluations == 0)
+    }
+
+    @Test func sumifsAgreesWithAPlainScan() throws {
+        let book = try ledgerBook(rows: 600, centres: 7)
+        book.recalculate()
+        for c in 0..<7 {
+            let expected = (0..<600).filter { $0 % 7 == c && $0 % 12 + 1 <= 5 }.reduce(0, +)
+            #expect(book.value(at: "Rapport!B\(c + 1)") == .number(Double(expected)))
+        }
+    }
+
+    @Test func aHundredThousandLongChainNeedsNoRecursion() throws {
+        let book = Workbook()
+        let s = book.addSheet(named: "Kedja")
+        book.setValue(1, sheet: s, at: CellAddress(row: 0, column: 0))
+        for r in 1..<100_000 { book.setFormula("=A\(r)+1", sheet: s, at: CellAddress(row: r, column: 0)) }
+        #expect(book.recalculate().evaluations == 99_999)
+        #expect(book.value(at: "Kedja!A100000") == 100_000)
+    }
+
+    @Test func chainDefinedBackwardsAndThroughIndirect() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        // Formulas whose order the graph cannot see: INDIRECT decides at evaluation.
+        try book.setFormula("=INDIRECT(\"B1\")*2", at: "S!A1")
+        try book.setFormula("=C1+1", at: "S!B1")
+        try book.setValue(4, at: "S!C1")
+        book.recalculate()
+        #expect(book.value(at: "S!A1") == 10)
+        try book.setValue(9, at: "S!C1")
+        book.recalculate()
+        #expect(book.value(at: "S!A1") == 20)
+    }
+
+    @Test func cycleGuardedByIfIsNotACycleWhenNotTaken() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        try book.setFormula("=IF(B1>100,A1,B1*2)", at: "S!A1")
+        try book.setValue(3, at: "S!B1")
+        let report = book.recalculate()
+        #expect(book.value(at: "S!A1") == 6)
+        #expect(report.circularReferences.isEmpty)
+    }
+
+    @Test func iterativeCalculationConverges() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        book.iteration = IterationSettings(maximumIterations: 100, maximumChange: 0.0001)
+        // x = 1 + x/2 converges to 2.
+        try book.setFormula("=1+A1/2", at: "S!A1")
+        book.recalculate()
+        guard case .number(let x) = book.value(at: "S!A1") else { Issue.record("no value"); return }
+        #expect(abs(x - 2) < 0.001)
+    }
+}

@@ -66,15 +66,33 @@ final class ZipPackageArchive: PackageArchive, @unchecked Sendable {
         let ratioLimit = max(limits.ratioCheckFloor, compressed * limits.maxCompressionRatio)
         let partLimit = min(limits.maxPartBytes, ratioLimit)
         let checksum: CRC32
+        // A damaged stored part reaches the consumer as garbage that it rejects as bad XML or bad
+        // content; that error waits until the part is read, so a failed CRC can blame the archive.
+        // Not for deflated parts: on Linux, ZIPFoundation 0.9.20 inflates past the part's end and
+        // spins at the end of the file, and only the consumer's error stops it.
+        let stored = !entry.isCompressed
+        var consumerError: Error?
         do {
             checksum = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: false) { chunk in
+                // Past the end of the file ZIPFoundation hands out empty chunks of a stored part for
+                // as long as its declared size says (zip64 lets that be 2^63 bytes).
+                if stored && chunk.isEmpty && entry.uncompressedSize > 0 {
+                    throw XLSXError(file: fileName, part: part, reason: .damagedArchive(
+                        "the file ends before the part's declared size"))
+                }
                 inflated += Int64(chunk.count)
                 if inflated > partLimit {
                     throw XLSXError(file: fileName, part: part, reason: .limitExceeded(
                         "inflates beyond \(partLimit) bytes (\(compressed) compressed)"))
                 }
                 try budget.spend(Int64(chunk.count), file: fileName, part: part)
-                try consumer(chunk)
+                guard consumerError == nil else { return }
+                do {
+                    try consumer(chunk)
+                } catch {
+                    guard stored else { throw error }
+                    consumerError = error
+                }
             }
         } catch let error as XLSXError {
             throw error
@@ -84,6 +102,7 @@ final class ZipPackageArchive: PackageArchive, @unchecked Sendable {
         if checksum != entry.checksum {
             throw XLSXError(file: fileName, part: part, reason: .damagedArchive("CRC mismatch"))
         }
+        if let consumerError { throw consumerError }
     }
 
     func reopened() throws -> PackageArchive {

@@ -134,3 +134,56 @@ struct ScratchDirectory {
         try? FileManager.default.removeItem(at: url)
     }
 }
+
+/// A written zip as bytes, for tests that damage one field of it. Offsets are those of the zip
+/// format (APPNOTE.TXT): a local file header's name starts at +30, a central-directory record's at +46.
+struct ZipBytes {
+    var bytes: [UInt8]
+
+    init(contentsOf url: URL) throws {
+        bytes = [UInt8](try Data(contentsOf: url))
+    }
+
+    var data: Data { Data(bytes) }
+
+    /// The local file header of the entry `name`.
+    func localHeader(of name: String) -> Int? {
+        find(signature: 0x0403_4B50, nameLengthAt: 26, nameAt: 30, name)
+    }
+
+    /// Where the entry's data starts: after its local header, name and extra field.
+    func dataOffset(of name: String) -> Int? {
+        localHeader(of: name).map { $0 + 30 + Int(uint(at: $0 + 26, width: 2)) + Int(uint(at: $0 + 28, width: 2)) }
+    }
+
+    /// The entry's record in the central directory.
+    func centralDirectoryRecord(of name: String) -> Int? {
+        find(signature: 0x0201_4B50, nameLengthAt: 28, nameAt: 46, name)
+    }
+
+    /// The end-of-central-directory record (the last one in the file).
+    var endOfCentralDirectory: Int? {
+        stride(from: bytes.count - 22, through: 0, by: -1).first { uint(at: $0, width: 4) == 0x0605_4B50 }
+    }
+
+    func uint(at offset: Int, width: Int) -> UInt64 {
+        (0..<width).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
+    }
+
+    mutating func set(_ value: UInt64, at offset: Int, width: Int) {
+        for i in 0..<width { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
+    }
+
+    static func littleEndian(_ value: UInt64, width: Int) -> [UInt8] {
+        (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
+    }
+
+    private func find(signature: UInt64, nameLengthAt lengthOffset: Int, nameAt nameOffset: Int, _ name: String) -> Int? {
+        let nameBytes = Array(name.utf8)
+        return bytes.indices.dropLast(nameOffset + nameBytes.count).first { i in
+            uint(at: i, width: 4) == signature
+                && Int(uint(at: i + lengthOffset, width: 2)) == nameBytes.count
+                && bytes[(i + nameOffset)..<(i + nameOffset + nameBytes.count)].elementsEqual(nameBytes)
+        }
+    }
+}

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libexpat1-dev libxlsxwriter-dev pkg-config
+APT_PACKAGES := libexpat1-dev libxlsxwriter-dev zlib1g-dev pkg-config
 CONFIG ?= release
 PERIOD ?= 2026-05
 

@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(
             name: "CExpat", pkgConfig: "expat",
             providers: [.apt(["libexpat1-dev"]), .brew(["expat"])]),
+        .systemLibrary(name: "CLibz", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CXlsxWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]),
@@ -29,7 +30,7 @@ let package = Package(
         // Reading and writing .xlsx workbooks.
         .target(
             name: "KalkylXLSX",
-            dependencies: ["Kalkyl", "CExpat", "CXlsxWriter", "ZIPFoundation"]),
+            dependencies: ["Kalkyl", "CExpat", "CLibz", "CXlsxWriter"]),
         // Ledger input, periods, templates and the budget reports.
         .target(name: "KalkylReports", dependencies: ["Kalkyl", "KalkylXLSX"]),
         // The command-line tool: thin, calls the libraries.

@@ -100,13 +100,13 @@ struct HostileInputTests {
         let url = try scratch.write(zip.data, as: "budget.xlsx")
 
         let error = try readError(url)
-        #expect(error == XLSXError(file: "budget.xlsx", part: Self.sheet1,
-                                   reason: .damagedArchive("the file ends before the part's declared size")))
+        #expect(error.file == "budget.xlsx" && error.part == Self.sheet1)
+        if case .damagedArchive = error.reason {} else { Issue.record("expected a damaged archive, got \(error)") }
     }
 
     /// On Linux, ZIPFoundation 0.9.20 inflates until the deflate stream says it has ended, whatever
-    /// the part's compressed size, and spins for ever when the file ends first; only an error from
-    /// the XML parser stops it. Here the sheet's "deflate" data is a run of non-final stored blocks
+    /// the part's compressed size, and spins for ever when the file ends first (which is why the
+    /// reader inflates with zlib on exactly the part's compressed bytes). Here the sheet's "deflate" data is a run of non-final stored blocks
     /// that takes in the central directory behind it and stops exactly at a 256 KiB read (the
     /// reader's chunk size), one block short of complete.
     @Test("a deflate stream that runs on past its part to the end of the file fails instead of spinning")

@@ -4,6 +4,10 @@ public struct RecalculationReport: Sendable, Equatable {
     public var evaluations = 0
     /// Cells of each circular reference met, as `Sheet!A1`.
     public var circularReferences: [[String]] = []
+    /// Time spent rebuilding the dependency graph (zero when the structure had not changed).
+    public var graphBuildTime: Duration = .zero
+    /// Time spent evaluating.
+    public var evaluationTime: Duration = .zero
 }
 
 extension Workbook {
@@ -11,9 +15,13 @@ extension Workbook {
     /// first time), each once, in dependency order.
     @discardableResult
     public func recalculate() -> RecalculationReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var graphTime = Duration.zero
         if structureChanged {
             clearCalculationDiagnostics()
             rebuildGraph()
+            graphTime = clock.now - start
             structureChanged = false
             changedCells.removeAll()
             for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
@@ -23,7 +31,10 @@ extension Workbook {
         }
         for v in graph.volatileNodes { graph.markDirty(v) }
         var run = RecalculationRun(workbook: self)
+        let evaluationStart = clock.now
         run.run()
+        run.report.graphBuildTime = graphTime
+        run.report.evaluationTime = clock.now - evaluationStart
         return run.report
     }
 

@@ -1015,7 +1015,6 @@ enum TextFunctions {
 
 extension EvaluationContext {
     /// Excel for Mac maps CHAR and CODE through the Macintosh character set, Excel for Windows
-    /// through Windows-1252. The workbook does not record which Excel saved it yet, so this is the
-    /// Windows one.
-    var usesMacintoshCharacterSet: Bool { false }
+    /// through Windows-1252; the workbook says which (`Workbook.macintoshCharacterSet`).
+    var usesMacintoshCharacterSet: Bool { workbook.macintoshCharacterSet }
 }

@@ -15,6 +15,8 @@ public final class Workbook {
     public var tables: [TableDefinition] = []
     /// Dates count from 1904 (old Mac workbooks).
     public var date1904 = false
+    /// CHAR and CODE use the Mac Roman character set, as Excel for Mac does (Windows-1252 otherwise).
+    public var macintoshCharacterSet = false
     /// Iterative calculation of circular references (calcPr iterate); nil: circular cells are 0.
     public var iteration: IterationSettings?
 

@@ -32,3 +32,41 @@ extension PackageArchive {
         return data
     }
 }
+
+enum PackageMagic {
+    /// Reads the first bytes, so a file that is not a zip is named as such at once (not searched for a
+    /// zip directory), and a legacy .xls or encrypted workbook gets a message of its own.
+    static func check(url: URL, fileName: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw XLSXError(file: fileName, reason: .unreadable(exists ? "permission denied" : "no such file"))
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 8)) ?? Data()
+        let bytes = [UInt8](head)
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw XLSXError(file: fileName, reason: .legacyOrEncrypted)
+        }
+        guard bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B,
+              (bytes[2] == 3 && bytes[3] == 4) || (bytes[2] == 5 && bytes[3] == 6) else {
+            throw XLSXError(file: fileName, reason: bytes.isEmpty ? .damagedArchive("the file is empty") : .notAZip)
+        }
+    }
+}
+
+/// The total inflated bytes all handles on one package may produce.
+final class InflateBudget: @unchecked Sendable {
+    private let lock = NSLock()
+    private var remaining: Int64
+
+    init(limit: Int64) { remaining = limit }
+
+    func spend(_ bytes: Int64, file: String, part: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        remaining -= bytes
+        if remaining < 0 {
+            throw XLSXError(file: file, part: part, reason: .limitExceeded("the package inflates beyond its total limit"))
+        }
+    }
+}

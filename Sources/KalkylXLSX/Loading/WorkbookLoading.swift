@@ -7,6 +7,7 @@ extension Workbook {
     public convenience init(_ model: WorkbookModel) {
         self.init()
         date1904 = model.properties.date1904
+        macintoshCharacterSet = model.properties.application?.contains("Macintosh") ?? false
         let calc = model.properties.calculation
         if calc.iterate { iteration = IterationSettings(maximumIterations: calc.iterateCount, maximumChange: calc.iterateDelta) }
         for sheet in model.sheets { addSheet(named: sheet.name) }

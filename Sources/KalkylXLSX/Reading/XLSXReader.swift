@@ -18,7 +18,7 @@ public struct XLSXReader: Sendable {
     }
 
     public func read(_ url: URL) throws -> WorkbookModel {
-        let archive = try ZipPackageArchive(url: url, limits: limits)
+        let archive = try ZlibPackageArchive(url: url, limits: limits)
         return try read(archive)
     }
 

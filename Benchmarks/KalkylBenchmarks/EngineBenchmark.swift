@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Kalkyl
+
+/// Calculation workloads built in memory (no file reading), each phase timed on its own.
+struct EngineBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Recalculation: SUMIFS report over a ledger, edits, month change, chain, grid, running totals.")
+    @Option(help: "Ledger rows.") var rows = 100_000
+    @Option(help: "SUMIFS in the report (cost centres × accounts).") var sumifs = 3_000
+    @Option(help: "Measured runs per phase (median reported).") var runs = 5
+    @Option(help: "Rows of the running-totals workload (quadratic until SUM over growing ranges is incremental).")
+    var runningTotalRows = 10_000
+
+    func run() throws {
+        func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+        line("Engine workloads, \(ProcessInfo.processInfo.activeProcessorCount) cores, median of \(runs)")
+        line("workload | time | evaluations | rate")
+        func add(_ name: String, _ m: Measurement, evaluations: Int) {
+            let rate = evaluations > 0 ? String(format: "%.2f M/s", Double(evaluations) / m.median / 1e6) : "–"
+            line("\(name) | \(formatSeconds(m.median)) | \(evaluations) | \(rate)")
+        }
+
+        // 1–3. The budget report: SUMIFS per cost centre × account over the ledger, periods 1..month.
+        let centres = 100, accounts = max(1, sumifs / 100)
+        var book = ledgerReport(rows: rows, centres: centres, accounts: accounts)
+        var graph = Duration.zero
+        var evaluations = 0
+        let first = Measurement.run("build graph + full evaluation", runs: runs, warmup: 0) {
+            book.defineName("Rapportmånad", formula: "5")  // marks the structure changed: a full rebuild each run
+            let r = book.recalculate()
+            graph = r.graphBuildTime
+            evaluations = r.evaluations
+        }
+        add("ledger \(rows) rows, \(centres * accounts) SUMIFS: graph + full evaluation", first, evaluations: evaluations)
+        line("  of which graph build | \(formatSeconds(Double(graph.components.seconds) + Double(graph.components.attoseconds) / 1e18)) | |")
+        var month = 5
+        let monthChange = Measurement.run("change the report month", runs: runs) {
+            month = month == 5 ? 6 : 5
+            try? book.setValue(.number(Double(month)), at: "Rapport!B1")
+            evaluations = book.recalculate().evaluations
+        }
+        add("change the report month, recalc", monthChange, evaluations: evaluations)
+        var amount = 1.0
+        let edit = Measurement.run("edit one ledger amount", runs: runs) {
+            amount += 1
+            try? book.setValue(.number(amount), at: "Huvudbok!F2")
+            evaluations = book.recalculate().evaluations
+        }
+        add("edit one ledger amount, recalc", edit, evaluations: evaluations)
+        book = Workbook()
+
+        // 4. A 100,000-cell chain and a 200,000-cell arithmetic grid.
+        let chain = Workbook()
+        let s = chain.addSheet(named: "Kedja")
+        chain.setValue(.number(1), sheet: s, at: CellAddress(row: 0, column: 0))
+        for r in 1..<100_000 { chain.setFormula("=A\(r)+1", sheet: s, at: CellAddress(row: r, column: 0)) }
+        let chainFull = Measurement.run("chain full", runs: runs, warmup: 0) { evaluations = chain.calculateAll().evaluations }
+        add("100,000-cell chain: graph + full evaluation", chainFull, evaluations: evaluations)
+        var head = 1.0
+        let chainEdit = Measurement.run("chain edit head", runs: runs) {
+            head += 1
+            chain.setValue(.number(head), sheet: s, at: CellAddress(row: 0, column: 0))
+            evaluations = chain.recalculate().evaluations
+        }
+        add("100,000-cell chain: edit the head, recalc", chainEdit, evaluations: evaluations)
+
+        let grid = Workbook()
+        let g = grid.addSheet(named: "Rutnät")
+        for r in 0..<1000 { grid.setValue(.number(Double(r)), sheet: g, at: CellAddress(row: r, column: 0)) }
+        for c in 1...200 {
+            for r in 0..<1000 {
+                let left = A1.columnName(c - 1)
+                grid.setFormula("=\(left)\(r + 1)*1.01+1", sheet: g, at: CellAddress(row: r, column: c))
+            }
+        }
+        let gridFull = Measurement.run("grid full", runs: runs, warmup: 0) { evaluations = grid.calculateAll().evaluations }
+        add("200,000-formula arithmetic grid: graph + full evaluation", gridFull, evaluations: evaluations)
+        var corner = 0.0
+        let gridEdit = Measurement.run("grid edit", runs: runs) {
+            corner += 1
+            grid.setValue(.number(corner), sheet: g, at: CellAddress(row: 500, column: 0))
+            evaluations = grid.recalculate().evaluations
+        }
+        add("200,000-formula grid: edit one input, recalc", gridEdit, evaluations: evaluations)
+
+        // 5. Running totals, the year-to-date pattern.
+        let totals = Workbook()
+        let t = totals.addSheet(named: "Ack")
+        for r in 0..<runningTotalRows {
+            totals.setValue(.number(Double(r % 97)), sheet: t, at: CellAddress(row: r, column: 1))
+            totals.setFormula("=SUM($B$1:B\(r + 1))", sheet: t, at: CellAddress(row: r, column: 2))
+        }
+        let running = Measurement.run("running totals", runs: max(1, runs / 2), warmup: 0) { evaluations = totals.calculateAll().evaluations }
+        add("running totals =SUM($B$1:Bn), \(runningTotalRows) rows", running, evaluations: evaluations)
+        print("peak resident memory: \(peakResidentBytes() / 1_048_576) MiB")
+    }
+
+    /// Ledger: År, Period, Division, Kostnadsställe, Konto, Utfall, Budget; report: one SUMIFS per
+    /// cost centre × account with the month in Rapport!B1.
+    private func ledgerReport(rows: Int, centres: Int, accounts: Int) -> Workbook {
+        let book = Workbook()
+        let ledger = book.addSheet(named: "Huvudbok")
+        let report = book.addSheet(named: "Rapport")
+        var rng = SplitMix64(seed: 7)
+        for r in 1...rows {
+            let centre = Int(rng.next() % UInt64(centres)), account = Int(rng.next() % UInt64(accounts))
+            let values: [CellValue] = [.number(2026), .number(Double(rng.next() % 12 + 1)), .text("Division \(centre / 10)"),
+                                       .text("KS\(1000 + centre)"), .number(Double(4000 + account * 10)),
+                                       .number(Double(Int64(rng.next() % 200_000) - 100_000) / 100), .number(0)]
+            for (c, v) in values.enumerated() { book.loadValue(v, sheet: ledger, at: CellAddress(row: r, column: c)) }
+        }
+        book.loadValue(.number(5), sheet: report, at: CellAddress(row: 0, column: 1))
+        let n = rows + 1
+        for c in 0..<centres {
+            for a in 0..<accounts {
+                let row = 2 + c * accounts + a
+                book.loadValue(.text("KS\(1000 + c)"), sheet: report, at: CellAddress(row: row, column: 0))
+                book.loadValue(.number(Double(4000 + a * 10)), sheet: report, at: CellAddress(row: row, column: 1))
+                book.setFormula(
+                    "=SUMIFS(Huvudbok!$F$2:$F$\(n),Huvudbok!$D$2:$D$\(n),$A\(row + 1),Huvudbok!$E$2:$E$\(n),$B\(row + 1),Huvudbok!$B$2:$B$\(n),\"<=\"&$B$1)",
+                    sheet: report, at: CellAddress(row: row, column: 2))
+            }
+        }
+        return book
+    }
+}

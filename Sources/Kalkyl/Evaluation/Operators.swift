@@ -156,7 +156,9 @@ enum LazyForms {
         case .ifs:
             guard arguments.count % 2 == 0 else { return .error(.value) }
             for i in stride(from: 0, to: arguments.count, by: 2) {
-                let condition = try context.dereference(try context.evaluate(arguments[i])).scalar
+                let evaluated = try context.dereference(try context.evaluate(arguments[i]))
+                if case .array(let m) = evaluated, m.count != 1 { return try elementwiseIfs(arguments, in: context) }
+                let condition = evaluated.scalar
                 switch Coercion.boolean(condition) {
                 case .failure(let e): return .error(e)
                 case .success(true): return try context.evaluate(arguments[i + 1])
@@ -165,7 +167,9 @@ enum LazyForms {
             }
             return .error(.notAvailable)
         case .switch:
-            let subject = try context.dereference(try context.evaluate(arguments[0])).scalar
+            let subjectValue = try context.dereference(try context.evaluate(arguments[0]))
+            if case .array(let m) = subjectValue, m.count != 1 { return try elementwiseSwitch(m, arguments, in: context) }
+            let subject = subjectValue.scalar
             if case .error(let e) = subject { return .error(e) }
             var i = 1
             while i + 1 < arguments.count {
@@ -205,10 +209,76 @@ enum LazyForms {
         return v.scalar
     }
 
+    /// SWITCH's matching: an empty value counts as 0 (not as "" or FALSE); otherwise values of
+    /// the same type that compare equal (text without regard to case).
     private static func sameKind(_ a: CellValue, _ b: CellValue) -> Bool {
-        switch (a, b) {
-        case (.number, .number), (.text, .text), (.boolean, .boolean), (.empty, _), (_, .empty): true
+        switch (a.isEmpty ? .number(0) : a, b.isEmpty ? .number(0) : b) {
+        case (.number, .number), (.text, .text), (.boolean, .boolean): true
         default: false
         }
+    }
+
+    /// The shape covering every array among the values (a single element when there is none).
+    private static func broadcastShape(_ values: [Value]) -> (rows: Int, columns: Int) {
+        var rows = 1, columns = 1
+        for v in values {
+            if case .array(let m) = v { rows = max(rows, m.rows); columns = max(columns, m.columns) }
+        }
+        return (rows, columns)
+    }
+
+    private static func zeroIfEmpty(_ v: CellValue) -> CellValue { v.isEmpty ? .number(0) : v }
+
+    /// IFS with array conditions (array formulas): chosen element by element.
+    private static func elementwiseIfs(_ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        var values: [Value] = []
+        for a in arguments { values.append(try context.dereference(try context.evaluate(a))) }
+        let shape = broadcastShape(values)
+        guard shape.rows * shape.columns <= 1 << 22 else { return .error(.value) }
+        var out = Matrix(rows: shape.rows, columns: shape.columns, repeating: .error(.notAvailable))
+        for r in 0..<shape.rows {
+            for c in 0..<shape.columns {
+                var i = 0
+                while i + 1 < values.count {
+                    switch Coercion.boolean(element(values[i], r, c)) {
+                    case .failure(let e): out[r, c] = .error(e)
+                    case .success(true): out[r, c] = zeroIfEmpty(element(values[i + 1], r, c))
+                    case .success(false): i += 2; continue
+                    }
+                    break
+                }
+            }
+        }
+        return .array(out)
+    }
+
+    /// SWITCH with an array to match (array formulas): matched element by element.
+    private static func elementwiseSwitch(_ subjects: Matrix, _ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        var values: [Value] = [.array(subjects)]
+        for a in arguments.dropFirst() { values.append(try context.dereference(try context.evaluate(a))) }
+        let shape = broadcastShape(values)
+        guard shape.rows * shape.columns <= 1 << 22 else { return .error(.value) }
+        let hasDefault = values.count % 2 == 0
+        var out = Matrix(rows: shape.rows, columns: shape.columns, repeating: .error(.notAvailable))
+        for r in 0..<shape.rows {
+            for c in 0..<shape.columns {
+                let subject = element(values[0], r, c)
+                if case .error = subject { out[r, c] = subject; continue }
+                var i = 1
+                var result: CellValue?
+                while i + 1 < values.count {
+                    let candidate = element(values[i], r, c)
+                    if case .error = candidate { result = candidate; break }
+                    if sameKind(subject, candidate), Coercion.compare(zeroIfEmpty(subject), zeroIfEmpty(candidate)) == 0 {
+                        result = zeroIfEmpty(element(values[i + 1], r, c))
+                        break
+                    }
+                    i += 2
+                }
+                if result == nil, hasDefault, let last = values.last { result = zeroIfEmpty(element(last, r, c)) }
+                out[r, c] = result ?? .error(.notAvailable)
+            }
+        }
+        return .array(out)
     }
 }

@@ -22,7 +22,8 @@ enum LogicalFunctions {
 
 extension EvaluationContext {
     /// AND/OR/XOR: logical values and numbers count, in references text and empty cells are
-    /// skipped; text typed as an argument must read TRUE or FALSE; no logical value at all is #VALUE!.
+    /// skipped; text typed as an argument counts when it reads TRUE or FALSE and is skipped
+    /// otherwise; no logical value at all is #VALUE!.
     func logical(_ arguments: [Value], _ combine: ([Bool]) -> Bool) throws -> Value {
         var flags: [Bool] = []
         for a in arguments {
@@ -37,6 +38,10 @@ extension EvaluationContext {
                     }
                 }
             case .empty: continue
+            case .text(let s):
+                // Text typed as an argument counts only when it reads TRUE or FALSE
+                // (AND(TRUE,"0") is TRUE); other text is skipped.
+                if case .success(let b) = Coercion.boolean(.text(s)) { flags.append(b) }
             default:
                 switch Coercion.boolean(a.scalar) {
                 case .success(let b): flags.append(b)

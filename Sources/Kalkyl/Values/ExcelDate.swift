@@ -30,6 +30,53 @@ public enum ExcelDate {
         return civilFromDays(serial + daysFromCivil(year: 1899, month: 12, day: 30))
     }
 
+    /// The largest serial (9999-12-31 in the 1900 system; the 1904 system stops at the same day).
+    public static func maxSerial(date1904: Bool) -> Int { date1904 ? 2_957_003 : 2_958_465 }
+
+    /// Serial of a date in Excel's own calendar, where 1900 is a leap year in the 1900 system; the
+    /// day may lie outside its month (DATE(2026,1,0) is 2025-12-31) and the result may be negative.
+    public static func extendedSerial(year: Int, month: Int, day: Int, date1904: Bool = false) -> Int {
+        let total = year * 12 + (month - 1)
+        let y = Int((Double(total) / 12).rounded(.down)), m = total - y * 12 + 1
+        let firstDays = daysFromCivil(year: y, month: m, day: 1)
+        var first: Int
+        if date1904 {
+            first = firstDays - daysFromCivil(year: 1904, month: 1, day: 1)
+        } else {
+            first = firstDays - daysFromCivil(year: 1899, month: 12, day: 30)
+            if first < 61 { first -= 1 }  // before 1900-03-01, one less (the phantom 29 February)
+        }
+        return first + day - 1
+    }
+
+    /// Calendar date of any serial (also negative ones, as days before the system's start); serial
+    /// 0 in the 1900 system is 1899-12-31 here (`civil` calls it 1900-01-00).
+    public static func extendedCivil(serial: Int, date1904: Bool = false) -> (year: Int, month: Int, day: Int) {
+        if date1904 { return civilFromDays(serial + daysFromCivil(year: 1904, month: 1, day: 1)) }
+        if serial == 60 { return (1900, 2, 29) }
+        if serial < 60 { return civilFromDays(serial + daysFromCivil(year: 1899, month: 12, day: 31)) }
+        return civilFromDays(serial + daysFromCivil(year: 1899, month: 12, day: 30))
+    }
+
+    /// Days in a month of Excel's calendar: February 1900 has 29 days in the 1900 system.
+    public static func daysInMonth(year: Int, month: Int, date1904: Bool = false) -> Int {
+        switch month {
+        case 2:
+            if year == 1900 && !date1904 { return 29 }
+            return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public static func isLeapYear(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    /// Day of the week of a serial, 0 = Sunday … 6 = Saturday, as Excel counts (serial 1 is a Sunday).
+    public static func weekday(serial: Int, date1904: Bool = false) -> Int {
+        let s = serial + (date1904 ? 1462 : 0)
+        return ((s + 6) % 7 + 7) % 7
+    }
+
     /// Reads an ISO 8601 date-time as written in `t="d"` cells ("2026-05-31", "2026-05-31T13:30:00",
     /// "13:30:00") and gives its serial with the time as a fraction.
     public static func serial(iso8601 text: String, date1904: Bool = false) -> Double? {

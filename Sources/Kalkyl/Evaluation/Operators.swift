@@ -61,9 +61,7 @@ enum Operators {
             guard y != 0 else { return .error(.divisionByZero) }
             r = x / y
         case .power:
-            if x == 0 && y == 0 { return .error(.number) }
-            if x == 0 && y < 0 { return .error(.divisionByZero) }
-            r = pow(x, y)
+            return MathFunctions.power(x, y)  // odd roots of negative numbers as POWER
         default: return .error(.value)
         }
         guard r.isFinite else { return .error(.number) }

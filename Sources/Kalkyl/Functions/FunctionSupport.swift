@@ -99,19 +99,21 @@ extension EvaluationContext {
             let all = criteria.allSatisfy { $0.matches(.empty) }
             return .success((all ? (0..<Int32(min(shape.cellCount, 1 << 20))).map { $0 } : [], shape))
         }
-        // Start from the most selective indexed equality, if any.
-        var candidates: [Int32]?
+        // Equality criteria are answered by their ranges' indexes: intersect those row lists
+        // (smallest first) and read cells only for the other criteria.
+        var lists: [[Int32]] = []
         var tested = [Bool](repeating: false, count: criteria.count)
-        var chosen: Int?
         for (i, c) in criteria.enumerated() {
             guard let key = c.indexKey else { continue }
-            let list = try criteriaIndex(for: areas[i], limit: usable).offsets(for: key)
-            if candidates == nil || list.count < candidates!.count {
-                candidates = list
-                chosen = i
-            }
+            lists.append(try criteriaIndex(for: areas[i], limit: usable).offsets(for: key))
+            tested[i] = true
         }
-        if let chosen { tested[chosen] = true }
+        lists.sort { $0.count < $1.count }
+        var candidates: [Int32]? = lists.first
+        for list in lists.dropFirst() {
+            guard let current = candidates, !current.isEmpty else { break }
+            candidates = Self.intersect(current, list)
+        }
         let start = candidates ?? (0..<Int32(usable)).map { $0 }
         var result: [Int32] = []
         result.reserveCapacity(start.count)
@@ -127,6 +129,17 @@ extension EvaluationContext {
             result += (Int32(usable)..<Int32(limit)).map { $0 }
         }
         return .success((result, shape))
+    }
+
+    /// The common elements of two ascending lists.
+    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(min(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { out.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return out
     }
 
     /// How many leading positions (row-major) of same-shaped areas can hold values.

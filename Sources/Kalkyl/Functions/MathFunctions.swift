@@ -399,7 +399,9 @@ enum MathFunctions {
             }
             let function = code > 100 ? code - 100 : code
             guard (1...11).contains(function), let f = Int(exactly: function) else { return .error(.value) }
-            switch try ctx.subtotalValues(args[1...], skipNested: true, skipErrors: false, arraysAllowed: false) {
+            // 1–11 leave out rows a filter hides; 101–111 all hidden rows.
+            let hidden: HiddenRowRule = code > 100 ? .allHidden : .filteredOnly
+            switch try ctx.subtotalValues(args[1...], skipNested: true, skipErrors: false, arraysAllowed: false, skipHidden: hidden) {
             case .failure(let e): return .error(e)
             case .success(let values): return Value(aggregate(f, values, k: nil))
             }
@@ -425,12 +427,14 @@ enum MathFunctions {
                 case .success(let n): k = n
                 case .failure(let e): return .error(e)
                 }
-                switch try ctx.subtotalValues(args[2...2], skipNested: skipNested, skipErrors: skipErrors, arraysAllowed: true) {
+                switch try ctx.subtotalValues(args[2...2], skipNested: skipNested, skipErrors: skipErrors, arraysAllowed: true,
+                                              skipHidden: o % 2 == 1 ? .allHidden : .none) {
                 case .failure(let e): return .error(e)
                 case .success(let values): return Value(aggregate(f, values, k: k))
                 }
             }
-            switch try ctx.subtotalValues(args[2...], skipNested: skipNested, skipErrors: skipErrors, arraysAllowed: false) {
+            switch try ctx.subtotalValues(args[2...], skipNested: skipNested, skipErrors: skipErrors, arraysAllowed: false,
+                                          skipHidden: o % 2 == 1 ? .allHidden : .none) {
             case .failure(let e): return .error(e)
             case .success(let values): return Value(aggregate(f, values, k: nil))
             }
@@ -1088,7 +1092,7 @@ extension EvaluationContext {
     /// out; cells whose formula calls SUBTOTAL or AGGREGATE too when `skipNested`), error values
     /// left out when `skipErrors`. Arrays are accepted only where the function allows them.
     func subtotalValues(_ args: ArraySlice<Value>, skipNested: Bool, skipErrors: Bool,
-                        arraysAllowed: Bool) throws -> Result<[CellValue], ErrorValue> {
+                        arraysAllowed: Bool, skipHidden: HiddenRowRule) throws -> Result<[CellValue], ErrorValue> {
         var out: [CellValue] = []
         for a in args {
             switch a {
@@ -1100,6 +1104,10 @@ extension EvaluationContext {
                     let lastRow = min(Int(range.last.row), cells.rowLimit - 1)
                     guard Int(range.first.column) <= lastColumn, Int(range.first.row) <= lastRow else { continue }
                     for row in Int(range.first.row)...lastRow {
+                        if skipHidden != .none, let hiding = workbook.rowHiding(sheet: area.sheet, row: row),
+                           skipHidden == .allHidden || hiding == .filtered {
+                            continue
+                        }
                         for column in Int(range.first.column)...lastColumn {
                             let v = try cellValue(sheet: area.sheet, row: row, column: column)
                             if v.isEmpty { continue }
@@ -1143,3 +1151,6 @@ extension EvaluationContext {
         }
     }
 }
+
+/// Which hidden rows SUBTOTAL and AGGREGATE leave out.
+enum HiddenRowRule { case none, filteredOnly, allHidden }

@@ -60,7 +60,8 @@ public enum Coercion {
             let v = percent ? n / 100 : n
             return negative ? -v : v
         }
-        if !negative, !percent, let serial = DateText.serial(from: String(text)) { return serial }
+        // Dates and times count only without surrounding spaces (" 10 " is 10, " 2024-01-10 " is not a date).
+        if !negative, !percent, text.first != " ", text.last != " ", let serial = DateText.serial(from: String(text)) { return serial }
         return nil
     }
 

@@ -24,6 +24,7 @@ public final class Workbook {
     /// Formula (node) index of every formula cell, array-formula members included.
     var formulaAt: [CellKey: Int32] = [:]
     var names: [String: DefinedNameEntry] = [:]
+    private var hiddenRows: [Int: [Int32: RowHiding]] = [:]
     var graph = DependencyGraph()
     var structureChanged = true
     /// Cells whose value was set since the last recalculation.
@@ -163,6 +164,19 @@ public final class Workbook {
         structureChanged = true
     }
 
+    // MARK: - Hidden rows
+
+    /// Hides a row (SUBTOTAL 101–111 and AGGREGATE leave hidden rows out; SUBTOTAL 1–11 only rows a
+    /// filter hid). Changing it marks the sheet's formulas for recalculation.
+    public func setRowHidden(_ hiding: RowHiding?, sheet: Int, row: Int) {
+        if let hiding { hiddenRows[sheet, default: [:]][Int32(row)] = hiding } else { hiddenRows[sheet]?.removeValue(forKey: Int32(row)) }
+        structureChanged = true
+    }
+
+    public func rowHiding(sheet: Int, row: Int) -> RowHiding? {
+        hiddenRows[sheet]?[Int32(row)]
+    }
+
     // MARK: - Names
 
     /// Defines a name for the workbook (scope nil) or one sheet, e.g. `Rapportmånad` = `5` or
@@ -214,6 +228,9 @@ public final class Workbook {
     func addDiagnostic(_ d: Diagnostic) { diagnostics.append(d) }
     func clearCalculationDiagnostics() { diagnostics.removeAll { $0.isFromCalculation } }
 }
+
+/// Why a row is hidden: by hand, or by a filter.
+public enum RowHiding: Sendable, Equatable { case hidden, filtered }
 
 public struct IterationSettings: Sendable, Equatable {
     public var maximumIterations: Int

@@ -20,6 +20,11 @@ extension Workbook {
             defineName(name.name, formula: name.formula, scope: name.sheetScope)
         }
         for (index, sheet) in model.sheets.enumerated() {
+            let filters = ([sheet.autoFilterRange] + sheet.tables.filter(\.hasAutoFilter).map(\.range)).compactMap { $0 }
+            for row in sheet.rows where row.hidden {
+                let filtered = filters.contains { $0.first.row <= Int32(row.row) && Int32(row.row) <= $0.last.row }
+                setRowHidden(filtered ? .filtered : .hidden, sheet: index, row: row.row)
+            }
             for record in sheet.cells.records where record.kind != .blank {
                 loadValue(sheet.cells.value(of: record), sheet: index, at: record.address)
             }

@@ -26,6 +26,8 @@ public struct WorksheetModel: Sendable {
     public var tabColor: ColorReference?
     public var pageSetup = PageSetup()
     public var tables: [TableModel] = []
+    /// The sheet's own filter range (`<autoFilter ref>`); rows hidden inside it are filtered out.
+    public var autoFilterRange: CellRange?
     /// The `<dimension>` the file declares; informational only, never trusted.
     public var declaredDimension: CellRange?
 

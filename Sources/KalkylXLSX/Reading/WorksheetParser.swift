@@ -110,6 +110,8 @@ final class WorksheetParser: XMLContentHandler {
         } else if name.is("oddHeader") || name.is("oddFooter") {
             capture = .headerFooter
             headerFooterText.removeAll(keepingCapacity: true)
+        } else if name.is("autoFilter") {
+            sheet.autoFilterRange = tag["ref"].flatMap { CellRange(a1: $0) }
         } else if name.is("tablePart") {
             if let id = tag["id"] { tableRelationshipIds.append(id) }
         }

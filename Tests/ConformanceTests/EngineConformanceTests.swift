@@ -48,7 +48,7 @@ struct EngineConformanceTests {
                 } ?? .error(.reference)
                 if let problem = Self.mismatch(actual, cell) {
                     failures.append(Failure(workbook: workbook, cell: "\(sheetName)!\(a1)", category: category,
-                                            reason: Self.reason(formula: cell["formula"] as? String ?? "", problem: problem)))
+                                            reason: Self.reason(formula: cell["formula"] as? String ?? "", problem: problem, model: model)))
                 } else {
                     counts.pass += 1
                 }
@@ -125,10 +125,24 @@ struct EngineConformanceTests {
         }
     }
 
-    static func reason(formula: String, problem: String) -> String {
-        let missing = FormulaTranslator.functionNames(in: formula).filter { FunctionLibrary.standard.definition(named: $0) == nil }
+    /// Why a cell fails, as far as can be told without a person: a function not implemented, a
+    /// LAMBDA, an external link, or a wrong value (a bug to look at).
+    static func reason(formula: String, problem: String, model: WorkbookModel) -> String {
+        let lambdaNames = Set(model.definedNames.filter { $0.formula.contains("LAMBDA(") }.map { $0.name.uppercased() })
+        if formula.contains("LAMBDA(") || formula.contains("_xlpm.") || formula.contains("_xlfn.LET(") {
+            return "not implemented: LAMBDA/LET"
+        }
+        let functions = FormulaTranslator.functionNames(in: formula)
+        if let name = functions.first(where: { lambdaNames.contains($0) }) {
+            return "not implemented: LAMBDA (defined name \(name))"
+        }
+        let missing = functions.filter { FunctionLibrary.standard.definition(named: $0) == nil }
         if !missing.isEmpty { return "not implemented: \(Set(missing).sorted().joined(separator: ", "))" }
-        return problem
+        let externalNames = model.definedNames.filter { $0.formula.hasPrefix("[") }.map(\.name)
+        if formula.contains("]!") || formula.contains("][") || externalNames.contains(where: { formula.contains($0) && formula.count < $0.count + 4 }) {
+            return "external workbook reference: the link's cached values are not read"
+        }
+        return "wrong value: \(problem)"
     }
 
     static func summary(_ checked: [String: [String: (pass: Int, total: Int)]]) -> String {

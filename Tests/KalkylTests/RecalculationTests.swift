@@ -93,3 +93,48 @@ struct RecalculationTests {
         #expect(abs(x - 2) < 0.001)
     }
 }
+
+@Suite("Dynamic arrays")
+struct DynamicArrayTests {
+    @Test func spillsOverTheResultsSizeAndFeedsDependents() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        book.setDynamicArrayFormula("={1;2;3}*C1", sheet: 0, anchor: CellAddress(a1: "A1")!)
+        try book.setValue(2, at: "S!C1")
+        try book.setFormula("=A3*10", at: "S!B1")
+        book.recalculate()
+        #expect(book.value(at: "S!A1") == 2)
+        #expect(book.value(at: "S!A3") == 6)
+        #expect(book.value(at: "S!B1") == 60)
+        try book.setValue(5, at: "S!C1")
+        book.recalculate()
+        #expect(book.value(at: "S!B1") == 150)
+    }
+
+    @Test func aConstantInTheWayGivesSpillErrorUntilRemoved() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        try book.setValue("i vägen", at: "S!A2")
+        book.setDynamicArrayFormula("={1;2;3}", sheet: 0, anchor: CellAddress(a1: "A1")!)
+        book.recalculate()
+        #expect(book.value(at: "S!A1") == .error(.spill))
+        #expect(book.value(at: "S!A3") == .empty)
+        try book.setValue(.empty, at: "S!A2")
+        book.recalculate()
+        #expect(book.value(at: "S!A1") == 1)
+        #expect(book.value(at: "S!A2") == 2)
+    }
+
+    @Test func shrinkingLeavesNoStaleValues() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        try book.setValue(3, at: "S!C1")
+        book.setDynamicArrayFormula("=IF(C1=3,{1;2;3},{7})", sheet: 0, anchor: CellAddress(a1: "A1")!)
+        book.recalculate()
+        #expect(book.value(at: "S!A3") == 3)
+        try book.setValue(1, at: "S!C1")
+        book.recalculate()
+        #expect(book.value(at: "S!A1") == 7)
+        #expect(book.value(at: "S!A3") == .empty)
+    }
+}

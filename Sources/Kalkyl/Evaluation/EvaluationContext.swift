@@ -155,6 +155,29 @@ public final class EvaluationContext {
         return Value(try intersect(value))
     }
 
+    /// A dynamic array's result as an array: a reference gives its cells (all of them, empty ones as
+    /// 0 when shown), a single value a 1×1 array.
+    func dereferenceForSpill(_ value: Value) throws -> Matrix {
+        switch value {
+        case .reference(let r):
+            guard r.isSingleArea else { return Matrix(rows: 1, columns: 1, values: [.error(.value)]) }
+            let area = r.areas[0]
+            // A reference spills at its full size, as in Excel (`=Data!1:1` fills a whole row);
+            // only a huge one (whole columns) is cut to the part of the sheet in use.
+            let range = area.range.cellCount <= 1 << 22 ? area.range : (usedPart(of: area) ?? CellRange(area.range.first))
+            var values: [CellValue] = []
+            values.reserveCapacity(range.cellCount)
+            for row in range.first.row...range.last.row {
+                for column in range.first.column...range.last.column {
+                    values.append(try cellValue(sheet: area.sheet, row: Int(row), column: Int(column)))
+                }
+            }
+            return Matrix(rows: range.rowCount, columns: range.columnCount, values: values)
+        case .array(let m): return m
+        default: return Matrix(rows: 1, columns: 1, values: [value.scalar])
+        }
+    }
+
     /// Implicit intersection: the cell of a range in the formula's row (for a column) or column
     /// (for a row); #VALUE! when there is none.
     func intersect(_ value: Value) throws -> CellValue {

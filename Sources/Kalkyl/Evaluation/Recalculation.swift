@@ -26,13 +26,32 @@ extension Workbook {
             changedCells.removeAll()
             for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
         } else {
-            for key in changedCells { graph.markDependentsDirty(of: key) }
+            for key in changedCells {
+                graph.markDependentsDirty(of: key)
+                for (node, wanted) in blockedSpills where Int(formulas[Int(node)].sheet) == key.sheet
+                    && wanted.contains(CellAddress(row: key.row, column: key.column)) {
+                    graph.markDirty(node)
+                }
+            }
             changedCells.removeAll()
         }
         for v in graph.volatileNodes { graph.markDirty(v) }
         var run = RecalculationRun(workbook: self)
         let evaluationStart = clock.now
         run.run()
+        // A dynamic array that spilled over a new range changed what depends on what: rebuild
+        // and compute what is affected again (a few rounds at most; spills settle quickly).
+        var rounds = 0
+        while structureChanged && rounds < 4 {
+            rounds += 1
+            rebuildGraph()
+            structureChanged = false
+            for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
+            var again = RecalculationRun(workbook: self)
+            again.run()
+            run.report.evaluations += again.report.evaluations
+            run.report.circularReferences += again.report.circularReferences
+        }
         run.report.graphBuildTime = graphTime
         run.report.evaluationTime = clock.now - evaluationStart
         return run.report
@@ -105,15 +124,22 @@ struct RecalculationRun {
         context.arrayMode = formula.arrayRange != nil
         let raw = try context.evaluate(formula.expression)
         report.evaluations += 1
+        if formula.spills {
+            try spill(try context.dereferenceForSpill(raw), node: node)
+            return
+        }
         if let range = formula.arrayRange, case .reference(let r) = raw, r.isSingleArea {
             // An array formula that is a reference (`=Data!1:1`) shows the cells themselves, however
             // far the range reaches beyond the used part of the sheet.
             let area = r.areas[0]
             for row in 0..<range.rowCount {
                 for column in 0..<range.columnCount {
-                    let v: CellValue = row < area.range.rowCount && column < area.range.columnCount
-                        ? try context.cellValue(sheet: area.sheet, row: Int(area.range.first.row) + row,
-                                                column: Int(area.range.first.column) + column)
+                    // Broadcast as arrays do: a single row or column repeats, beyond that #N/A.
+                    let sourceRow = area.range.rowCount == 1 ? 0 : row
+                    let sourceColumn = area.range.columnCount == 1 ? 0 : column
+                    let v: CellValue = sourceRow < area.range.rowCount && sourceColumn < area.range.columnCount
+                        ? try context.cellValue(sheet: area.sheet, row: Int(area.range.first.row) + sourceRow,
+                                                column: Int(area.range.first.column) + sourceColumn)
                         : .error(.notAvailable)
                     workbook.sheets[Int(formula.sheet)].set(row: Int(range.first.row) + row,
                                                             column: Int(range.first.column) + column, Self.shown(v))
@@ -122,6 +148,45 @@ struct RecalculationRun {
             return
         }
         store(try context.dereference(raw), for: formula)
+    }
+
+    /// Writes a dynamic array's result from its anchor, moving its spill range to the result's size,
+    /// or #SPILL! in the anchor when a constant or another formula is in the way.
+    private func spill(_ result: Matrix, node: Int32) throws {
+        let formula = workbook.formulas[Int(node)]
+        let sheet = Int(formula.sheet)
+        let anchor = formula.anchor
+        let lastRow = Int(anchor.row) + result.rows - 1, lastColumn = Int(anchor.column) + result.columns - 1
+        var target = CellRange(anchor)
+        var blocked = lastRow >= Grid.rowCount || lastColumn >= Grid.columnCount
+        if !blocked {
+            target = CellRange(first: anchor, last: CellAddress(row: lastRow, column: lastColumn))
+            outer: for row in Int(anchor.row)...lastRow {
+                for column in Int(anchor.column)...lastColumn where row != Int(anchor.row) || column != Int(anchor.column) {
+                    if workbook.blocksSpill(sheet: sheet, cell: CellAddress(row: row, column: column), formula: Int(node)) {
+                        blocked = true
+                        break outer
+                    }
+                }
+            }
+        }
+        if blocked {
+            workbook.blockedSpills[node] = CellRange(first: anchor, last: CellAddress(
+                row: min(lastRow, Grid.rowCount - 1), column: min(lastColumn, Grid.columnCount - 1)))
+            target = CellRange(anchor)
+        } else {
+            workbook.blockedSpills.removeValue(forKey: node)
+        }
+        if target != formula.range { workbook.respill(Int(node), to: target) }
+        if blocked {
+            workbook.sheets[sheet].set(row: Int(anchor.row), column: Int(anchor.column), .error(.spill))
+            return
+        }
+        for r in 0..<result.rows {
+            for c in 0..<result.columns {
+                workbook.sheets[sheet].set(row: Int(anchor.row) + r, column: Int(anchor.column) + c, Self.shown(result[r, c]))
+            }
+        }
     }
 
     private func store(_ value: Value, for formula: FormulaCell) {

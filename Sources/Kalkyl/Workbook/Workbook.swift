@@ -29,6 +29,8 @@ public final class Workbook {
     var structureChanged = true
     /// Cells whose value was set since the last recalculation.
     var changedCells: [CellKey] = []
+    /// Dynamic arrays showing #SPILL!, with the range they want: clearing a cell there retries them.
+    var blockedSpills: [Int32: CellRange] = [:]
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init() {}
@@ -110,6 +112,13 @@ public final class Workbook {
         setFormula(text, sheet: sheet, range: range, isArray: true)
     }
 
+    /// A dynamic-array formula in `anchor`: its result spills over as many cells as it has values
+    /// (`range` is where it spilled last time, if known), or shows #SPILL! when cells are in the way.
+    public func setDynamicArrayFormula(_ text: String, sheet: Int, anchor: CellAddress, range: CellRange? = nil) {
+        setFormula(text, sheet: sheet, range: range ?? CellRange(anchor), isArray: true)
+        formulas[formulas.count - 1].spills = true
+    }
+
     /// Adds a formula whose expression is already parsed (a shared formula's group shares one).
     func setFormula(_ expression: Expression, text: String, sheet: Int, range: CellRange, isArray: Bool) {
         for row in range.first.row...range.last.row {
@@ -150,6 +159,33 @@ public final class Workbook {
 
     public func parseContext(sheet: Int, anchor: CellAddress) -> FormulaContext {
         FormulaContext(anchor: anchor, sheet: sheet, sheetNames: sheetNames, tables: tables)
+    }
+
+    /// Moves a dynamic array's spill range; the cells it leaves become empty.
+    func respill(_ index: Int, to range: CellRange) {
+        let f = formulas[index]
+        for row in f.range.first.row...f.range.last.row {
+            for column in f.range.first.column...f.range.last.column {
+                let key = CellKey(sheet: Int(f.sheet), row: Int(row), column: Int(column))
+                formulaAt.removeValue(forKey: key)
+                if !range.contains(CellAddress(row: Int(row), column: Int(column))) {
+                    sheets[Int(f.sheet)].set(row: Int(row), column: Int(column), .empty)
+                }
+            }
+        }
+        formulas[index].arrayRange = range
+        for row in range.first.row...range.last.row {
+            for column in range.first.column...range.last.column {
+                formulaAt[CellKey(sheet: Int(f.sheet), row: Int(row), column: Int(column))] = Int32(index)
+            }
+        }
+        structureChanged = true
+    }
+
+    /// Whether a cell holds something a spill may not cover: a constant, or another formula's cell.
+    func blocksSpill(sheet: Int, cell: CellAddress, formula index: Int) -> Bool {
+        if let owner = formulaAt[CellKey(sheet: sheet, cell: cell)] { return Int(owner) != index }
+        return !value(sheet: sheet, at: cell).isEmpty
     }
 
     private func removeFormula(_ index: Int) {
@@ -298,6 +334,8 @@ struct FormulaCell {
     var expression: Expression
     var text: String
     var arrayRange: CellRange?
+    /// A dynamic array: `arrayRange` follows the result's size.
+    var spills = false
     var isRemoved = false
 
     init(sheet: Int, anchor: CellAddress, expression: Expression, text: String, arrayRange: CellRange?) {

@@ -39,8 +39,12 @@ extension Workbook {
                         groups[group] = (try? parseFormula(master.text, sheet: index, anchor: master.anchor)) ?? .error(.name)
                     }
                     setFormula(groups[group]!, text: text, sheet: index, at: formula.address)
-                case .array(let range, let text, _):
-                    setArrayFormula(text, sheet: index, range: range)
+                case .array(let range, let text, let isDynamic):
+                    if isDynamic {
+                        setDynamicArrayFormula(text, sheet: index, anchor: formula.address, range: range)
+                    } else {
+                        setArrayFormula(text, sheet: index, range: range)
+                    }
                 case .dataTable:
                     continue  // what-if tables are Excel's own computation; their cached values stay
                 }

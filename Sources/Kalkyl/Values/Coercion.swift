@@ -48,7 +48,7 @@ public enum Coercion {
         var s = Substring(text)
         while let f = s.first, f == " " { s.removeFirst() }
         while let l = s.last, l == " " { s.removeLast() }
-        guard !s.isEmpty else { return nil }
+        guard let first = s.first, mayStartNumber(first) else { return nil }
         var negative = false
         var percent = false
         if s.hasPrefix("(") && s.hasSuffix(")") { negative = true; s = s.dropFirst().dropLast() }
@@ -63,6 +63,22 @@ public enum Coercion {
         // Dates and times count only without surrounding spaces (" 10 " is 10, " 2024-01-10 " is not a date).
         if !negative, !percent, text.first != " ", text.last != " ", let serial = DateText.serial(from: String(text)) { return serial }
         return nil
+    }
+
+    /// Whether text starting with this character can read as a number, date or time: a digit, a
+    /// sign, a point, `$`, `(`, or the first letter of a month name. Ledger texts such as "KS1034"
+    /// are turned down here, before any parsing.
+    private static func mayStartNumber(_ c: Character) -> Bool {
+        guard let a = c.asciiValue else { return false }
+        switch a | 0x20 {
+        case 0x30...0x39: return true  // digits (| 0x20 keeps them)
+        case UInt8(ascii: "j"), UInt8(ascii: "f"), UInt8(ascii: "m"), UInt8(ascii: "a"), UInt8(ascii: "s"),
+             UInt8(ascii: "o"), UInt8(ascii: "n"), UInt8(ascii: "d"):
+            return true
+        default:
+            return a == UInt8(ascii: "+") || a == UInt8(ascii: "-") || a == UInt8(ascii: ".") || a == UInt8(ascii: "$")
+                || a == UInt8(ascii: "(")
+        }
     }
 
     /// Digits with optional thousands separators (in groups of three), decimals and exponent.

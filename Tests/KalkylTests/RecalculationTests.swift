@@ -138,3 +138,47 @@ struct DynamicArrayTests {
         #expect(book.value(at: "S!A3") == .empty)
     }
 }
+
+@Suite("Running totals and kept indexes")
+struct RunningTotalTests {
+    @Test func runningTotalsMatchPlainSumsAndFollowEdits() throws {
+        let book = Workbook()
+        let s = book.addSheet(named: "Ack")
+        let n = 3000
+        for r in 0..<n {
+            book.setValue(.number(Double(r % 7) + 0.1), sheet: s, at: CellAddress(row: r, column: 1))
+            book.setFormula("=SUM($B$1:B\(r + 1))", sheet: s, at: CellAddress(row: r, column: 2))
+        }
+        try book.setValue(.text("text is skipped"), at: "Ack!B10")
+        book.recalculate()
+        var expected = 0.0
+        for r in 0..<n {
+            if r != 9 { expected = NumberPrecision.sum(expected, Double(r % 7) + 0.1) }
+            #expect(book.value(sheet: s, at: CellAddress(row: r, column: 2)) == .number(expected))
+        }
+        try book.setValue(.error(.notAvailable), at: "Ack!B2000")
+        book.recalculate()
+        #expect(book.value(at: "Ack!C1999") != .error(.notAvailable))
+        #expect(book.value(at: "Ack!C2000") == .error(.notAvailable))
+        #expect(book.value(at: "Ack!C3000") == .error(.notAvailable))
+    }
+
+    @Test func keptCriteriaIndexesFollowEditsToTheirRange() throws {
+        let book = Workbook()
+        book.addSheet(named: "S")
+        for (i, centre) in ["A", "B", "A", "C"].enumerated() {
+            try book.setValue(.text(centre), at: "S!A\(i + 1)")
+            try book.setValue(.number(Double(i + 1)), at: "S!B\(i + 1)")
+        }
+        try book.setFormula("=SUMIFS(B1:B4,A1:A4,\"A\")", at: "S!D1")
+        try book.setFormula("=D2*2", at: "S!D3")
+        try book.setValue(1, at: "S!D2")
+        book.recalculate()
+        #expect(book.value(at: "S!D1") == 4)
+        try book.setValue(.text("A"), at: "S!A4")  // the indexed range changes: the index must not be stale
+        book.recalculate()
+        #expect(book.value(at: "S!D1") == 8)
+        try book.setValue(2, at: "S!D2")  // elsewhere: D1 is not recomputed
+        #expect(book.recalculate().evaluations == 1)
+    }
+}

@@ -11,8 +11,11 @@ struct CriteriaIndex {
 
     /// Offsets (row-major positions in the range) holding each value, ascending.
     private(set) var offsets: [Key: [Int32]] = [:]
+    /// How many positions were indexed (the used part of the range when built).
+    let count: Int
 
     init(values: [CellValue]) {
+        count = values.count
         for (i, v) in values.enumerated() {
             switch v {
             case .number(let n): offsets[.number(n == 0 ? 0 : n), default: []].append(Int32(i))

@@ -19,6 +19,8 @@ extension Workbook {
         let start = clock.now
         var graphTime = Duration.zero
         if structureChanged {
+            keptCriteriaIndexes.removeAll()
+            formulaCellIndexCache = nil
             clearCalculationDiagnostics()
             rebuildGraph()
             graphTime = clock.now - start
@@ -26,6 +28,7 @@ extension Workbook {
             changedCells.removeAll()
             for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
         } else {
+            forgetCriteriaIndexes(touching: changedCells)
             for key in changedCells {
                 graph.markDependentsDirty(of: key)
                 for (node, wanted) in blockedSpills where Int(formulas[Int(node)].sheet) == key.sheet
@@ -252,4 +255,19 @@ struct RecalculationRun {
 /// Per-recalculation caches (criteria indexes over ranges), dropped when cells change.
 struct CalculationCaches {
     var criteriaIndexes: [CriteriaIndexKey: CriteriaIndex] = [:]
+    /// Running totals: the SUM of a column from a fixed first row down to `lastRow`, so that
+    /// `=SUM($B$1:Bn)` filled down n rows costs n additions, not n²/2.
+    var prefixSums: [PrefixSumKey: PrefixSum] = [:]
+}
+
+struct PrefixSumKey: Hashable {
+    let sheet: Int
+    let firstRow: Int32
+    let column: Int32
+}
+
+struct PrefixSum {
+    var lastRow: Int
+    var total: Double
+    var error: ErrorValue?
 }

@@ -162,11 +162,17 @@ extension EvaluationContext {
     private func criteriaIndex(for area: Reference.Area, limit: Int) throws -> CriteriaIndex {
         let key = CriteriaIndexKey(area: area)
         if let cached = caches.criteriaIndexes[key] { return cached }
+        if let kept = workbook.keptCriteriaIndexes[area], kept.count == limit {
+            caches.criteriaIndexes[key] = kept
+            return kept
+        }
         var values: [CellValue] = []
         values.reserveCapacity(limit)
         for i in 0..<limit { values.append(try value(in: area, offset: i)) }
         let index = CriteriaIndex(values: values)
         caches.criteriaIndexes[key] = index
+        // Formula cells in the range change during recalculations; only plain data is kept.
+        if !workbook.areaHasFormulas(area) { workbook.keptCriteriaIndexes[area] = index }
         return index
     }
 

@@ -13,7 +13,8 @@ enum MathFunctions {
 
     static let sums: [FunctionDefinition] = [
         FunctionDefinition("SUM", 1...255) { args, ctx in
-            Value(try ctx.numbers(args).map { $0.reduce(0, NumberPrecision.sum) })
+            if args.count == 1, case .reference(let r) = args[0], let total = try ctx.runningTotal(r) { return total }
+            return Value(try ctx.numbers(args).map { $0.reduce(0, NumberPrecision.sum) })
         },
         FunctionDefinition("SUMIF", 2...3) { args, ctx in
             try ctx.liftingCriteria([(args[0], args[1])]) { pairs in
@@ -941,6 +942,36 @@ func errorOf(_ value: CellValue) -> CellValue {
 }
 
 extension EvaluationContext {
+    /// SUM of one column range, continuing the sum of the same column from the same first row that
+    /// an earlier formula of this recalculation took (the running-total pattern `=SUM($B$1:Bn)`).
+    /// Nil when the shortcut does not apply. Adds in the same order as a plain SUM, so the result
+    /// is identical.
+    func runningTotal(_ reference: Reference) throws -> Value? {
+        guard !checkDirty, reference.isSingleArea else { return nil }
+        let area = reference.areas[0]
+        guard area.range.columnCount == 1, area.range.rowCount > 1, area.sheet < workbook.sheets.count else { return nil }
+        let key = PrefixSumKey(sheet: area.sheet, firstRow: area.range.first.row, column: area.range.first.column)
+        let lastRow = Int(area.range.last.row)
+        var sum = PrefixSum(lastRow: Int(area.range.first.row) - 1, total: 0, error: nil)
+        if let cached = caches.prefixSums[key], cached.lastRow <= lastRow { sum = cached }
+        if sum.error == nil, sum.lastRow < lastRow,
+           let rows = workbook.sheets[area.sheet].usedRows(column: Int(area.range.first.column), in: (sum.lastRow + 1)...lastRow) {
+            let column = Int(area.range.first.column)
+            for row in rows {
+                switch try cellValue(sheet: area.sheet, row: row, column: column) {
+                case .number(let n): sum.total = NumberPrecision.sum(sum.total, n)
+                case .error(let e): sum.error = e
+                default: continue
+                }
+                if sum.error != nil { break }
+            }
+        }
+        sum.lastRow = lastRow
+        if sum.error == nil { caches.prefixSums[key] = sum }
+        if let e = sum.error { return .error(e) }
+        return .number(sum.total)
+    }
+
     /// SUMIF/SUMIFS. SUMIFS wants the sum range the criteria ranges' shape (`sameShape`); SUMIF
     /// takes the criteria range's shape from the sum range's top-left cell.
     func sumIfs(sumRange: Value, pairs: [(Value, Value)], sameShape: Bool = false) throws -> Value {

@@ -18,7 +18,8 @@ struct CellColumn: Sendable {
         }
         if row < dense.count + 4096 || row < 2 * dense.count {
             if case .empty = value, sparse.isEmpty { return }
-            dense.reserveCapacity(row + 1)
+            // No reserveCapacity here: an exact reservation on every append would defeat the
+            // array's geometric growth and copy the column each time (quadratic fill).
             while dense.count < row { dense.append(sparse.removeValue(forKey: Int32(dense.count)) ?? .empty) }
             dense.append(value)
             return

@@ -29,6 +29,10 @@ public final class Workbook {
     var structureChanged = true
     /// Cells whose value was set since the last recalculation.
     var changedCells: [CellKey] = []
+    /// Criteria indexes of ranges without formulas, kept across recalculations until a cell in them
+    /// changes (a new report month reuses the ledger's indexes).
+    var keptCriteriaIndexes: [Reference.Area: CriteriaIndex] = [:]
+    var formulaCellIndexCache: FormulaCellIndex?
     /// Dynamic arrays showing #SPILL!, with the range they want: clearing a cell there retries them.
     var blockedSpills: [Int32: CellRange] = [:]
     public private(set) var diagnostics: [Diagnostic] = []
@@ -198,6 +202,26 @@ public final class Workbook {
         }
         formulas[index].isRemoved = true
         structureChanged = true
+    }
+
+    // MARK: - Kept criteria indexes
+
+    /// Whether any formula cell lies in the area.
+    func areaHasFormulas(_ area: Reference.Area) -> Bool {
+        if formulaCellIndexCache == nil { formulaCellIndexCache = FormulaCellIndex(formulaAt) }
+        var found = false
+        formulaCellIndexCache!.forEachFormula(in: area) { _ in found = true }
+        return found
+    }
+
+    func forgetCriteriaIndexes(touching cells: [CellKey]) {
+        guard !keptCriteriaIndexes.isEmpty, !cells.isEmpty else { return }
+        for area in Array(keptCriteriaIndexes.keys) {
+            let r = area.range
+            if cells.contains(where: { $0.sheet == area.sheet && r.contains(CellAddress(row: $0.row, column: $0.column)) }) {
+                keptCriteriaIndexes.removeValue(forKey: area)
+            }
+        }
     }
 
     // MARK: - Hidden rows

@@ -100,6 +100,12 @@ public final class Workbook {
         setFormula(expression, text: text, sheet: sheet, range: CellRange(cell), isArray: false)
     }
 
+    /// Sets a member of a shared (filled) formula: the group's one expression and one text serve
+    /// every member; a member's own text is derived when asked for.
+    public func setSharedFormula(_ expression: Expression, group: SharedFormulaText, sheet: Int, at cell: CellAddress) {
+        setFormula(expression, source: .shared(group), sheet: sheet, range: CellRange(cell), isArray: false)
+    }
+
     /// Sets a formula (text with or without "="). A formula that does not parse is kept as text of
     /// the cell's formula and evaluates to #NAME?, with a diagnostic, as Excel shows a broken formula.
     public func setFormula(_ text: String, sheet: Int, at cell: CellAddress) {
@@ -125,6 +131,10 @@ public final class Workbook {
 
     /// Adds a formula whose expression is already parsed (a shared formula's group shares one).
     func setFormula(_ expression: Expression, text: String, sheet: Int, range: CellRange, isArray: Bool) {
+        setFormula(expression, source: .own(text), sheet: sheet, range: range, isArray: isArray)
+    }
+
+    private func setFormula(_ expression: Expression, source: FormulaSource, sheet: Int, range: CellRange, isArray: Bool) {
         for row in range.first.row...range.last.row {
             for column in range.first.column...range.last.column {
                 let key = CellKey(sheet: sheet, row: Int(row), column: Int(column))
@@ -132,7 +142,7 @@ public final class Workbook {
             }
         }
         let index = Int32(formulas.count)
-        formulas.append(FormulaCell(sheet: sheet, anchor: range.first, expression: expression, text: text,
+        formulas.append(FormulaCell(sheet: sheet, anchor: range.first, expression: expression, source: source,
                                     arrayRange: isArray ? range : nil))
         for row in range.first.row...range.last.row {
             for column in range.first.column...range.last.column {
@@ -356,21 +366,46 @@ struct FormulaCell {
     var sheet: Int32
     var anchor: CellAddress
     var expression: Expression
-    var text: String
+    var source: FormulaSource
     var arrayRange: CellRange?
     /// A dynamic array: `arrayRange` follows the result's size.
     var spills = false
     var isRemoved = false
 
-    init(sheet: Int, anchor: CellAddress, expression: Expression, text: String, arrayRange: CellRange?) {
+    init(sheet: Int, anchor: CellAddress, expression: Expression, source: FormulaSource, arrayRange: CellRange?) {
         self.sheet = Int32(sheet)
         self.anchor = anchor
         self.expression = expression
-        self.text = text
+        self.source = source
         self.arrayRange = arrayRange
     }
 
     var range: CellRange { arrayRange ?? CellRange(anchor) }
+
+    /// The formula as it reads in this cell (without "=").
+    var text: String {
+        switch source {
+        case .own(let t): return t
+        case .shared(let group):
+            return FormulaTranslator.translate(group.text, rows: Int(anchor.row - group.anchor.row),
+                                               columns: Int(anchor.column - group.anchor.column))
+        }
+    }
+}
+
+enum FormulaSource {
+    case own(String)
+    case shared(SharedFormulaText)
+}
+
+/// The text of a shared formula group, written for its anchor cell; held once for all members.
+public final class SharedFormulaText: Sendable {
+    public let text: String
+    public let anchor: CellAddress
+    public init(text: String, anchor: CellAddress) {
+        self.text = text.hasPrefix("=") ? String(text.dropFirst()) : text
+        self.anchor = anchor
+    }
 }
 
 struct DefinedNameEntry {

@@ -28,17 +28,19 @@ extension Workbook {
             for record in sheet.cells.records where record.kind != .blank {
                 loadValue(sheet.cells.value(of: record), sheet: index, at: record.address)
             }
-            var groups: [Int: Expression] = [:]
+            var groups: [Int: (Expression, SharedFormulaText)] = [:]
             for formula in sheet.formulas {
                 switch formula.kind {
                 case .normal(let text):
                     setFormula(text, sheet: index, at: formula.address)
                 case .shared(let group):
-                    guard let master = sheet.sharedFormulas[group], let text = sheet.formulaText(of: formula) else { continue }
+                    guard let master = sheet.sharedFormulas[group] else { continue }
                     if groups[group] == nil {
-                        groups[group] = (try? parseFormula(master.text, sheet: index, anchor: master.anchor)) ?? .error(.name)
+                        let expression = (try? parseFormula(master.text, sheet: index, anchor: master.anchor)) ?? .error(.name)
+                        groups[group] = (expression, SharedFormulaText(text: master.text, anchor: master.anchor))
                     }
-                    setFormula(groups[group]!, text: text, sheet: index, at: formula.address)
+                    let (expression, text) = groups[group]!
+                    setSharedFormula(expression, group: text, sheet: index, at: formula.address)
                 case .array(let range, let text, let isDynamic):
                     if isDynamic {
                         setDynamicArrayFormula(text, sheet: index, anchor: formula.address, range: range)

@@ -807,18 +807,7 @@ func fin(_ name: String, _ arity: ClosedRange<Int>, atp: Bool = false,
             }
         }
         guard atp else { return try ctx.lift(args, run) }
-        var scalars: [CellValue] = []
-        for a in args {
-            switch a {
-            case .reference(let r):
-                scalars.append(r.isSingleCell ? try ctx.scalar(a) : .error(.value))
-            case .array(let m):
-                scalars.append(m.count == 1 ? m[0, 0] : .error(.value))
-            default:
-                scalars.append(a.scalar)
-            }
-        }
-        return Value(run(scalars))
+        return Value(run(try ctx.toolPakScalars(args)))
     }
 }
 

@@ -73,6 +73,19 @@ extension EvaluationContext {
         Coercion.boolean(try scalar(argument))
     }
 
+    /// The arguments of an Analysis ToolPak function (CUMIPMT, CONVERT, EDATE…) as single values:
+    /// unlike built-in functions these are never applied element by element; a range of more than
+    /// one cell or an array of more than one value is #VALUE!.
+    func toolPakScalars(_ arguments: [Value]) throws -> [CellValue] {
+        try arguments.map { a in
+            switch a {
+            case .reference(let r): return r.isSingleCell ? try scalar(a) : .error(.value)
+            case .array(let m): return m.count == 1 ? m[0, 0] : .error(.value)
+            default: return a.scalar
+            }
+        }
+    }
+
     // MARK: - Criteria (SUMIFS and its family)
 
     /// The positions (row-major offsets into the ranges) that satisfy every (range, criterion) pair.

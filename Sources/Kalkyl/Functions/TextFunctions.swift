@@ -409,21 +409,11 @@ enum TextFunctions {
         }
     }
 
-    private static func left(_ args: [CellValue]) -> CellValue {
-        guard case .success(let s) = Coercion.text(args[0]) else { return errorOf(args[0]) }
-        var n = 1
-        if args.count > 1 {
-            switch integer(args[1]) {
-            case .success(let k): n = k
-            case .failure(let e): return .error(e)
-            }
-        }
-        guard n >= 0 else { return .error(.value) }
-        let u = Array(s.utf16)
-        return .text(string(u.prefix(n)))
-    }
+    private static func left(_ args: [CellValue]) -> CellValue { edge(args) { $0.prefix($1) } }
+    private static func right(_ args: [CellValue]) -> CellValue { edge(args) { $0.suffix($1) } }
 
-    private static func right(_ args: [CellValue]) -> CellValue {
+    /// LEFT and RIGHT: the first or last n UTF-16 units (n defaults to 1).
+    private static func edge(_ args: [CellValue], _ take: ([UInt16], Int) -> ArraySlice<UInt16>) -> CellValue {
         guard case .success(let s) = Coercion.text(args[0]) else { return errorOf(args[0]) }
         var n = 1
         if args.count > 1 {
@@ -433,8 +423,7 @@ enum TextFunctions {
             }
         }
         guard n >= 0 else { return .error(.value) }
-        let u = Array(s.utf16)
-        return .text(string(u.suffix(n)))
+        return .text(string(take(Array(s.utf16), n)))
     }
 
     private static func mid(_ args: [CellValue]) -> CellValue {

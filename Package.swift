@@ -51,6 +51,7 @@ let package = Package(
             path: "Benchmarks/KalkylBenchmarks"),
 
         .testTarget(name: "KalkylTests", dependencies: ["Kalkyl"]),
+        .testTarget(name: "KalkylReportsTests", dependencies: ["KalkylReports", "Kalkyl"]),
         .testTarget(name: "ConformanceTests", dependencies: ["KalkylXLSX", "Kalkyl"], exclude: ["known-failures.tsv"]),
         .testTarget(
             name: "KalkylXLSXTests", dependencies: ["KalkylXLSX", "Kalkyl", "ZIPFoundation"],

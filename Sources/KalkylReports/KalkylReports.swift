@@ -1,3 +1,5 @@
-/// KalkylReports — ledger input, periods, templates and the budget reports.
-/// It uses the engine and the xlsx reader and writer; nothing imports it but the command.
+/// KalkylReports — ledger input (xlsx, CSV), periods, templates and the budget reports.
+///
+/// It uses the engine (Kalkyl) and the file formats (KalkylXLSX); nothing imports it but the
+/// command-line tool.
 public enum KalkylReportsModule {}

@@ -61,3 +61,30 @@ struct LedgerInputTests {
         #expect(matching.canonical("Förvaltning") == matching.canonical("Division"))
     }
 }
+
+@Suite("Appending ledger exports")
+struct LedgerAppendTests {
+    @Test func exportsWithDifferentHeadersAppendByName() throws {
+        let may = try CSVLedgerReader.read(Data("Ansvar;Period;Belopp\nKS1;5;100\n".utf8), file: "maj.csv")
+        let june = try CSVLedgerReader.read(Data("Belopp;Kostnadsställe;Månad;Text\n50;KS2;6;x\n".utf8), file: "jun.csv")
+        let both = may.appending(june)
+        #expect(both.headers == ["Ansvar", "Period", "Belopp"])
+        #expect(both.rows.count == 2)
+        #expect(both.rows[1] == [.text("KS2"), .number(6), .number(50)])
+    }
+}
+
+@Suite("Ledger exports saved as .xlsx")
+struct XLSXLedgerTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/conformance/libreoffice")
+
+    @Test func namedSheetWithHeaderRow() throws {
+        let table = try XLSXLedgerReader.read(Self.corpus.appendingPathComponent("lo_pub_lookup.xlsx"), sheet: "data")
+        #expect(Array(table.headers.prefix(3)) == ["Date", "Region", "Product"])
+        #expect(table.rows.count == 20)
+        #expect(table.rows[0][1] == .text("North"))
+        #expect(table.rows[0][0] == .number(44931))
+        #expect(throws: LedgerInputError.self) { try XLSXLedgerReader.read(Self.corpus.appendingPathComponent("lo_pub_lookup.xlsx"), sheet: "Saknas") }
+    }
+}

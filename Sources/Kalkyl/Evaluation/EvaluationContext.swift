@@ -16,6 +16,14 @@ public final class EvaluationContext {
     /// Nodes whose current value may be read although dirty (members of an iterated cycle).
     var staleAllowed: Set<Int32> = []
     private var nameDepth = 0
+    /// LET and LAMBDA names in scope, upper-cased (see `LambdaFunctions.swift`).
+    var locals: [String: LocalBinding] = [:]
+    /// LAMBDA calls in progress (recursion through a defined name is bounded), and calls made
+    /// under the outermost one in progress.
+    var callDepth = 0
+    var callCount = 0
+    /// The lowest usable stack address of the thread evaluating, found once per thread.
+    var stackLimit: StackLimit?
     /// Caches that live for one recalculation (criteria indexes); see `CriteriaIndex`.
     var caches = CalculationCaches()
 
@@ -39,33 +47,68 @@ public final class EvaluationContext {
         case .name(let name):
             return try evaluateName(name)
         case .unary(let op, let operand):
-            let v = try evaluate(operand)
-            if op == .implicitIntersection { return .init(try intersect(v)) }
-            return try mapScalar(dereference(v)) { x in
-                switch Coercion.number(x) {
-                case .failure(let e): return .error(e)
-                case .success(let n): return .number(op == .minus ? -n : n)
-                }
-            }
+            return try evaluateUnary(op, operand)
         case .percent(let operand):
-            return try mapScalar(dereference(try evaluate(operand))) { x in
-                switch Coercion.number(x) {
-                case .failure(let e): return .error(e)
-                case .success(let n): return .number(n / 100)
-                }
-            }
+            return try evaluatePercent(operand)
         case .binary(let op, let lhs, let rhs):
             return try evaluateBinary(op, lhs, rhs)
         case .call(let function, let arguments):
             return try call(function, arguments)
+        case .parameter(let name):
+            return evaluateParameter(name)
+        case .apply(let function, let arguments):
+            return try apply(try evaluate(function), arguments)
+        }
+    }
+
+    // The cases of `evaluate` that need room are functions of their own: LAMBDA recursion passes
+    // through `evaluate` on every level, and its frame would be as large as the largest case.
+
+    private func evaluateUnary(_ op: UnaryOperator, _ operand: Expression) throws -> Value {
+        let v = try evaluate(operand)
+        if op == .implicitIntersection { return .init(try intersect(v)) }
+        return try mapScalar(dereference(v)) { x in
+            switch Coercion.number(x) {
+            case .failure(let e): return .error(e)
+            case .success(let n): return .number(op == .minus ? -n : n)
+            }
+        }
+    }
+
+    private func evaluatePercent(_ operand: Expression) throws -> Value {
+        try mapScalar(dereference(try evaluate(operand))) { x in
+            switch Coercion.number(x) {
+            case .failure(let e): return .error(e)
+            case .success(let n): return .number(n / 100)
+            }
+        }
+    }
+
+    private func evaluateParameter(_ name: String) -> Value {
+        switch locals[name.uppercased()] {
+        case .value(let v)?: return v
+        case .omitted?: return .empty
+        case nil: return .error(.name)
         }
     }
 
     private func evaluateName(_ name: String) throws -> Value {
+        if let function = Self.etaFunction(name) { return function }
         guard let entry = workbook.lookupName(name, sheet: sheet) else { return .error(.name) }
+        return try evaluateDefinedName(entry)
+    }
+
+    /// A defined name's formula, evaluated where it is used but without the LET and LAMBDA names
+    /// around the use (a name's formula cannot see them).
+    func evaluateDefinedName(_ entry: DefinedNameEntry) throws -> Value {
         guard nameDepth < 32 else { return .error(.reference) }  // a name defined through itself
         nameDepth += 1
-        defer { nameDepth -= 1 }
+        let saved = locals
+        locals = [:]
+        defer {
+            nameDepth -= 1
+            locals = saved
+        }
         return try evaluate(entry.expression)
     }
 
@@ -87,18 +130,52 @@ public final class EvaluationContext {
     // MARK: - Functions
 
     private func call(_ function: FunctionReference, _ arguments: [Expression]) throws -> Value {
-        guard case .known(let definition) = function else { return .error(.name) }
+        guard case .known(let definition) = function else { return try callDefinedName(function.name, arguments) }
         guard definition.arity.contains(arguments.count) else { return .error(.value) }
         switch definition.kind {
         case .lazy(let form):
             return try LazyForms.evaluate(form, arguments, in: self)
         case .eager(let implementation):
-            let savedMode = arrayMode
-            if definition.evaluatesArgumentsAsArrays { arrayMode = true }
-            var values: [Value] = []
-            values.reserveCapacity(arguments.count)
-            for a in arguments { values.append(try evaluate(a)) }
-            arrayMode = savedMode
+            return try callEager(definition, implementation, arguments)
+        }
+    }
+
+    /// A defined name whose formula is a LAMBDA, called like a function (`=WEEK()`).
+    private func callDefinedName(_ name: String, _ arguments: [Expression]) throws -> Value {
+        guard let entry = workbook.lookupName(name, sheet: sheet) else { return .error(.name) }
+        return try apply(try evaluateDefinedName(entry), arguments)
+    }
+
+    private func callEager(_ definition: FunctionDefinition, _ implementation: FunctionDefinition.Implementation,
+                           _ arguments: [Expression]) throws -> Value {
+        let savedMode = arrayMode
+        if definition.evaluatesArgumentsAsArrays { arrayMode = true }
+        var values: [Value] = []
+        values.reserveCapacity(arguments.count)
+        for a in arguments { values.append(try evaluate(a)) }
+        arrayMode = savedMode
+        if !definition.scalarArguments.isEmpty, let lifted = try liftScalarArguments(definition, values, implementation) {
+            return lifted
+        }
+        return try implementation(values, self)
+    }
+
+    /// Calls a function with arguments already evaluated (a function passed as a value, `_xleta.SUM`).
+    func call(_ definition: FunctionDefinition, evaluated values: [Value]) throws -> Value {
+        guard definition.arity.contains(values.count) else { return .error(.value) }
+        switch definition.kind {
+        case .lazy(let form):
+            // Lazy forms read expressions: bind the values to names only they can see.
+            var expressions: [Expression] = []
+            let saved = locals
+            defer { locals = saved }
+            for (i, v) in values.enumerated() {
+                let name = "\u{1}\(i)"
+                locals[name] = .value(v)
+                expressions.append(.parameter(name))
+            }
+            return try LazyForms.evaluate(form, expressions, in: self)
+        case .eager(let implementation):
             if !definition.scalarArguments.isEmpty, let lifted = try liftScalarArguments(definition, values, implementation) {
                 return lifted
             }

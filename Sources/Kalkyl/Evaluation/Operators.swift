@@ -105,100 +105,122 @@ enum ReferenceOperators {
 enum LazyForms {
     static func evaluate(_ form: FunctionDefinition.LazyForm, _ arguments: [Expression], in context: EvaluationContext) throws -> Value {
         switch form {
-        case .if:
-            let condition = try context.dereference(try context.evaluate(arguments[0]))
-            if case .array(let m) = condition {
-                // Array condition (array formulas): choose element by element.
-                let then = arguments.count > 1 ? try context.dereference(try context.evaluate(arguments[1])) : .boolean(true)
-                let otherwise = arguments.count > 2 ? try context.dereference(try context.evaluate(arguments[2])) : .boolean(false)
-                var out = m
-                for r in 0..<m.rows {
-                    for c in 0..<m.columns {
-                        switch Coercion.boolean(m[r, c]) {
-                        case .failure(let e): out[r, c] = .error(e)
-                        case .success(let t): out[r, c] = element(t ? then : otherwise, r, c)
-                        }
-                    }
+        case .let: return try context.evaluateLet(arguments)
+        case .lambda: return context.makeLambda(arguments)
+        case .isOmitted: return context.isOmitted(arguments[0])
+        case .if: return try evaluateIf(arguments, in: context)
+        case .ifError, .ifNA: return try evaluateIfError(form, arguments, in: context)
+        case .ifs: return try evaluateIfs(arguments, in: context)
+        case .switch: return try evaluateSwitch(arguments, in: context)
+        case .choose: return try evaluateChoose(arguments, in: context)
+        }
+    }
+
+    // Each form in its own function: LAMBDA recursion passes through here, and one function for
+    // all of them would take the stack room of the largest on every level.
+    private static func evaluateIf(_ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        let condition = try context.dereference(try context.evaluate(arguments[0]))
+        if case .array(let m) = condition { return try elementwiseIf(m, arguments, in: context) }
+        switch Coercion.boolean(condition.scalar) {
+        case .failure(let e): return .error(e)
+        case .success(true):
+            guard arguments.count > 1 else { return .boolean(true) }
+            if case .missing = arguments[1] { return .number(0) }
+            return try context.evaluate(arguments[1])
+        case .success(false):
+            guard arguments.count > 2 else { return .boolean(false) }
+            if case .missing = arguments[2] { return .number(0) }
+            return try context.evaluate(arguments[2])
+        }
+    }
+
+    /// IF with an array condition (array formulas): chosen element by element.
+    private static func elementwiseIf(_ m: Matrix, _ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        let then = arguments.count > 1 ? try context.dereference(try context.evaluate(arguments[1])) : .boolean(true)
+        let otherwise = arguments.count > 2 ? try context.dereference(try context.evaluate(arguments[2])) : .boolean(false)
+        var out = m
+        for r in 0..<m.rows {
+            for c in 0..<m.columns {
+                switch Coercion.boolean(m[r, c]) {
+                case .failure(let e): out[r, c] = .error(e)
+                case .success(let t): out[r, c] = element(t ? then : otherwise, r, c)
                 }
-                return .array(out)
             }
-            switch Coercion.boolean(condition.scalar) {
+        }
+        return .array(out)
+    }
+
+    private static func evaluateIfError(_ form: FunctionDefinition.LazyForm, _ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        let value = try context.evaluate(arguments[0])
+        let v = try context.dereference(value)
+        func caught(_ x: CellValue) -> Bool {
+            guard case .error(let e) = x else { return false }
+            return form == .ifError || e == .notAvailable
+        }
+        if case .array(let m) = v {
+            let fallback = try context.dereference(try context.evaluate(arguments[1]))
+            var out = m
+            for r in 0..<m.rows { for c in 0..<m.columns where caught(m[r, c]) { out[r, c] = element(fallback, r, c) } }
+            return .array(out)
+        }
+        if caught(v.scalar) {
+            if case .missing = arguments[1] { return .number(0) }
+            return try context.evaluate(arguments[1])
+        }
+        return value
+    }
+
+    private static func evaluateIfs(_ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        guard arguments.count % 2 == 0 else { return .error(.value) }
+        for i in stride(from: 0, to: arguments.count, by: 2) {
+            let evaluated = try context.dereference(try context.evaluate(arguments[i]))
+            if case .array(let m) = evaluated, m.count != 1 { return try elementwiseIfs(arguments, in: context) }
+            let condition = evaluated.scalar
+            switch Coercion.boolean(condition) {
             case .failure(let e): return .error(e)
-            case .success(true):
-                guard arguments.count > 1 else { return .boolean(true) }
-                if case .missing = arguments[1] { return .number(0) }
-                return try context.evaluate(arguments[1])
-            case .success(false):
-                guard arguments.count > 2 else { return .boolean(false) }
-                if case .missing = arguments[2] { return .number(0) }
-                return try context.evaluate(arguments[2])
+            case .success(true): return try context.evaluate(arguments[i + 1])
+            case .success(false): continue
             }
-        case .ifError, .ifNA:
-            let value = try context.evaluate(arguments[0])
-            let v = try context.dereference(value)
-            func caught(_ x: CellValue) -> Bool {
-                guard case .error(let e) = x else { return false }
-                return form == .ifError || e == .notAvailable
+        }
+        return .error(.notAvailable)
+    }
+
+    private static func evaluateSwitch(_ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        let subjectValue = try context.dereference(try context.evaluate(arguments[0]))
+        if case .array(let m) = subjectValue, m.count != 1 { return try elementwiseSwitch(m, arguments, in: context) }
+        let subject = subjectValue.scalar
+        if case .error(let e) = subject { return .error(e) }
+        var i = 1
+        while i + 1 < arguments.count {
+            let candidate = try context.dereference(try context.evaluate(arguments[i])).scalar
+            if case .error(let e) = candidate { return .error(e) }
+            if Coercion.compare(subject, candidate) == 0, sameKind(subject, candidate) {
+                return try context.evaluate(arguments[i + 1])
             }
-            if case .array(let m) = v {
-                let fallback = try context.dereference(try context.evaluate(arguments[1]))
-                var out = m
-                for r in 0..<m.rows { for c in 0..<m.columns where caught(m[r, c]) { out[r, c] = element(fallback, r, c) } }
-                return .array(out)
-            }
-            if caught(v.scalar) {
-                if case .missing = arguments[1] { return .number(0) }
-                return try context.evaluate(arguments[1])
-            }
-            return value
-        case .ifs:
-            guard arguments.count % 2 == 0 else { return .error(.value) }
-            for i in stride(from: 0, to: arguments.count, by: 2) {
-                let evaluated = try context.dereference(try context.evaluate(arguments[i]))
-                if case .array(let m) = evaluated, m.count != 1 { return try elementwiseIfs(arguments, in: context) }
-                let condition = evaluated.scalar
-                switch Coercion.boolean(condition) {
-                case .failure(let e): return .error(e)
-                case .success(true): return try context.evaluate(arguments[i + 1])
-                case .success(false): continue
-                }
-            }
-            return .error(.notAvailable)
-        case .switch:
-            let subjectValue = try context.dereference(try context.evaluate(arguments[0]))
-            if case .array(let m) = subjectValue, m.count != 1 { return try elementwiseSwitch(m, arguments, in: context) }
-            let subject = subjectValue.scalar
-            if case .error(let e) = subject { return .error(e) }
-            var i = 1
-            while i + 1 < arguments.count {
-                let candidate = try context.dereference(try context.evaluate(arguments[i])).scalar
-                if case .error(let e) = candidate { return .error(e) }
-                if Coercion.compare(subject, candidate) == 0, sameKind(subject, candidate) {
-                    return try context.evaluate(arguments[i + 1])
-                }
-                i += 2
-            }
-            return i < arguments.count ? try context.evaluate(arguments[i]) : .error(.notAvailable)
-        case .choose:
-            let index = try context.dereference(try context.evaluate(arguments[0]))
-            if case .array(let m) = index {
-                var out = m
-                for k in 0..<m.values.count {
-                    guard case .success(let n) = Coercion.number(m.values[k]) else { out.values[k] = .error(.value); continue }
-                    let i = Int(n)
-                    guard i >= 1 && i < arguments.count else { out.values[k] = .error(.value); continue }
-                    out.values[k] = try context.dereference(try context.evaluate(arguments[i])).scalar
-                }
-                return .array(out)
-            }
-            switch Coercion.number(index.scalar) {
-            case .failure(let e): return .error(e)
-            case .success(let n):
+            i += 2
+        }
+        return i < arguments.count ? try context.evaluate(arguments[i]) : .error(.notAvailable)
+    }
+
+    private static func evaluateChoose(_ arguments: [Expression], in context: EvaluationContext) throws -> Value {
+        let index = try context.dereference(try context.evaluate(arguments[0]))
+        if case .array(let m) = index {
+            var out = m
+            for k in 0..<m.values.count {
+                guard case .success(let n) = Coercion.number(m.values[k]) else { out.values[k] = .error(.value); continue }
                 let i = Int(n)
-                guard i >= 1 && i < arguments.count else { return .error(.value) }
-                if case .missing = arguments[i] { return .number(0) }
-                return try context.evaluate(arguments[i])
+                guard i >= 1 && i < arguments.count else { out.values[k] = .error(.value); continue }
+                out.values[k] = try context.dereference(try context.evaluate(arguments[i])).scalar
             }
+            return .array(out)
+        }
+        switch Coercion.number(index.scalar) {
+        case .failure(let e): return .error(e)
+        case .success(let n):
+            let i = Int(n)
+            guard i >= 1 && i < arguments.count else { return .error(.value) }
+            if case .missing = arguments[i] { return .number(0) }
+            return try context.evaluate(arguments[i])
         }
     }
 

@@ -16,6 +16,11 @@ public indirect enum Expression: Sendable, Equatable {
     case call(FunctionReference, [Expression])
     /// An omitted argument, as in `IF(A1,,2)`.
     case missing
+    /// A name bound by LET or declared by LAMBDA, written `_xlpm.x` in files; held without the
+    /// prefix, spelled as where it is bound.
+    case parameter(String)
+    /// A call on a function value: `LAMBDA(x,x+1)(5)`, or a LET name bound to a LAMBDA, `_xlpm.f(2)`.
+    case apply(Expression, [Expression])
 }
 
 public enum UnaryOperator: String, Sendable {

@@ -222,7 +222,7 @@ public struct FormulaParser {
 
     private func isReferenceLike(_ e: Expression) -> Bool {
         switch e {
-        case .reference, .name, .call: true
+        case .reference, .name, .call, .parameter, .apply: true
         case .binary(let op, _, _): op == .range || op == .intersection || op == .union
         default: false
         }
@@ -256,10 +256,20 @@ public struct FormulaParser {
                 if prefix.hasPrefix("[") { return .error(.reference) }
                 return .name(prefix + "!" + lexer.body(of: token))
             }
-            return .name(lexer.text(of: token))
+            let text = lexer.text(of: token)
+            if let parameter = Self.parameterName(text) { return .parameter(parameter) }
+            return .name(text)
         case .function:
             index += 1
-            return try parseCall(name: lexer.text(of: token))
+            var call = try parseCall(name: lexer.text(of: token))
+            // A call on the function a call returns: `LAMBDA(x,x+1)(5)`; each nests one level.
+            let outer = depth
+            while current?.kind == .openParenthesis {
+                try enter()
+                call = .apply(call, try parseArguments(of: "the function value"))
+            }
+            depth = outer
+            return call
         case .structuredReference:
             index += 1
             return structuredReference(lexer.text(of: token))
@@ -291,7 +301,24 @@ public struct FormulaParser {
     }
 
     private mutating func parseCall(name: String) throws(FormulaSyntaxError) -> Expression {
-        // The lexer leaves the "(" after a function name.
+        let arguments = try parseArguments(of: name)
+        let normalized = FunctionName.normalized(name)
+        if normalized == "SINGLE", arguments.count == 1 { return .unary(.implicitIntersection, arguments[0]) }
+        // A LET name bound to a LAMBDA, called: `_xlpm.f(2)`.
+        if let parameter = Self.parameterName(name) { return .apply(.parameter(parameter), arguments) }
+        if normalized == "LET" || normalized == "LAMBDA" {
+            let bound = Self.bindParameters(arguments, isLet: normalized == "LET")
+            if let definition = FunctionLibrary.standard.definition(named: normalized) { return .call(.known(definition), bound) }
+            return .call(.unknown(normalized), bound)
+        }
+        if let definition = FunctionLibrary.standard.definition(named: normalized) {
+            return .call(.known(definition), arguments)
+        }
+        return .call(.unknown(normalized), arguments)
+    }
+
+    /// A parenthesised argument list (the lexer leaves the "(" after a function name).
+    private mutating func parseArguments(of name: String) throws(FormulaSyntaxError) -> [Expression] {
         guard current?.kind == .openParenthesis else { throw error("missing '(' after \(name)") }
         index += 1
         try enter()
@@ -318,12 +345,76 @@ public struct FormulaParser {
         }
         unionAllowed = saved
         depth -= 1
-        let normalized = FunctionName.normalized(name)
-        if normalized == "SINGLE", arguments.count == 1 { return .unary(.implicitIntersection, arguments[0]) }
-        if let definition = FunctionLibrary.standard.definition(named: normalized) {
-            return .call(.known(definition), arguments)
+        return arguments
+    }
+
+    // MARK: - LET and LAMBDA names
+
+    /// `_xlpm.x` → `x`: a LET or LAMBDA name as files write it.
+    static func parameterName(_ text: String) -> String? {
+        guard text.utf8.count > 6, text.prefix(6).lowercased() == "_xlpm." else { return nil }
+        return String(text.dropFirst(6))
+    }
+
+    /// `_xlop.x` → `x`: an optional LAMBDA parameter (`[x]` as Excel shows it), only in a declaration.
+    static func optionalParameterName(_ text: String) -> String? {
+        guard text.utf8.count > 6, text.prefix(6).lowercased() == "_xlop." else { return nil }
+        return String(text.dropFirst(6))
+    }
+
+    /// The names LET binds (every other argument but the last) and LAMBDA declares (all but the
+    /// last) become parameters, and so do their uses after the binding, whether written `_xlpm.x`
+    /// (files) or plainly `x` (typed); uses take the spelling of the binding.
+    static func bindParameters(_ arguments: [Expression], isLet: Bool) -> [Expression] {
+        var out = arguments
+        var scope: [String: String] = [:]
+        func declared(_ e: Expression) -> (String, Expression)? {
+            switch e {
+            case .parameter(let n): return (n, .parameter(n))
+            case .name(let n):
+                if let optional = optionalParameterName(n) { return (optional, e) }
+                guard !n.contains("!") else { return nil }
+                return (n, .parameter(n))
+            default: return nil
+            }
         }
-        return .call(.unknown(normalized), arguments)
+        if isLet {
+            for k in out.indices {
+                if k % 2 == 0, k < out.count - 1, let (name, declaration) = declared(out[k]) {
+                    out[k] = declaration
+                    scope[name.uppercased()] = name
+                } else if !scope.isEmpty {
+                    out[k] = bind(out[k], scope)
+                }
+            }
+        } else if !out.isEmpty {
+            for k in 0..<(out.count - 1) {
+                guard let (name, declaration) = declared(out[k]) else { continue }
+                out[k] = declaration
+                scope[name.uppercased()] = name
+            }
+            if !scope.isEmpty { out[out.count - 1] = bind(out[out.count - 1], scope) }
+        }
+        return out
+    }
+
+    private static func bind(_ e: Expression, _ scope: [String: String]) -> Expression {
+        switch e {
+        case .name(let n):
+            if let spelling = scope[n.uppercased()] { return .parameter(spelling) }
+            return e
+        case .parameter(let n):
+            if let spelling = scope[n.uppercased()] { return .parameter(spelling) }
+            return e
+        case .unary(let op, let x): return .unary(op, bind(x, scope))
+        case .percent(let x): return .percent(bind(x, scope))
+        case .binary(let op, let a, let b): return .binary(op, bind(a, scope), bind(b, scope))
+        case .call(let f, let args):
+            if case .unknown(let n) = f, let spelling = scope[n] { return .apply(.parameter(spelling), args.map { bind($0, scope) }) }
+            return .call(f, args.map { bind($0, scope) })
+        case .apply(let f, let args): return .apply(bind(f, scope), args.map { bind($0, scope) })
+        case .number, .text, .boolean, .error, .array, .reference, .missing: return e
+        }
     }
 
     private mutating func parseArrayConstant() throws(FormulaSyntaxError) -> Expression {

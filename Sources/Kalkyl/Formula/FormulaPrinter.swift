@@ -16,11 +16,13 @@ public struct FormulaPrinter {
 
     public func text(_ e: Expression) -> String {
         var out = ""
-        write(e, into: &out)
+        write(e, into: &out, [])
         return out
     }
 
-    private func write(_ e: Expression, into out: inout String) {
+    /// `scope` holds the LET and LAMBDA names bound around `e` (upper-cased): those print plainly
+    /// (`x`) outside the file format, any other as `_xlpm.x`, so the text reads back the same.
+    private func write(_ e: Expression, into out: inout String, _ scope: Set<String>) {
         switch e {
         case .number(let n): out += Self.number(n)
         case .text(let s): out += "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -42,42 +44,86 @@ public struct FormulaPrinter {
         case .unary(let op, let operand):
             if op == .implicitIntersection {
                 out += fileFormat ? "_xlfn.SINGLE(" : "@"
-                write(operand, into: &out)
+                write(operand, into: &out, scope)
                 if fileFormat { out += ")" }
                 return
             }
             out += op.rawValue
-            writeOperand(operand, needsParentheses: Self.isBinary(operand), into: &out)
+            writeOperand(operand, needsParentheses: Self.isBinary(operand), into: &out, scope)
         case .percent(let operand):
-            writeOperand(operand, needsParentheses: Self.isBinary(operand) || Self.isUnary(operand), into: &out)
+            writeOperand(operand, needsParentheses: Self.isBinary(operand) || Self.isUnary(operand), into: &out, scope)
             out += "%"
         case .binary(let op, let lhs, let rhs):
             if op == .union {
                 out += "("
-                write(lhs, into: &out)
+                write(lhs, into: &out, scope)
                 out += ","
-                write(rhs, into: &out)
+                write(rhs, into: &out, scope)
                 out += ")"
                 return
             }
-            writeOperand(lhs, needsParentheses: Self.binds(lhs, looserThan: op, onRight: false), into: &out)
+            writeOperand(lhs, needsParentheses: Self.binds(lhs, looserThan: op, onRight: false), into: &out, scope)
             out += op.rawValue
-            writeOperand(rhs, needsParentheses: Self.binds(rhs, looserThan: op, onRight: true), into: &out)
+            writeOperand(rhs, needsParentheses: Self.binds(rhs, looserThan: op, onRight: true), into: &out, scope)
         case .call(let f, let args):
             out += fileFormat ? FunctionName.fileName(f.name) : f.name
             out += "("
+            var inner = scope
+            let isLet = f.name == "LET", isLambda = f.name == "LAMBDA"
+            if isLambda {
+                for a in args.dropLast() { if let n = Self.declaredName(a) { inner.insert(n.uppercased()) } }
+            }
             for (i, a) in args.enumerated() {
                 if i > 0 { out += "," }
-                write(a, into: &out)
+                let declaration = (isLet && i % 2 == 0 && i < args.count - 1) || (isLambda && i < args.count - 1)
+                if isLet && declaration, let n = Self.declaredName(a) { inner.insert(n.uppercased()) }
+                write(a, into: &out, isLet || isLambda ? inner : scope)
+            }
+            out += ")"
+        case .parameter(let n):
+            out += parameter(n, scope)
+        case .apply(let f, let args):
+            switch f {
+            case .parameter(let n):
+                // Plain `f(…)` would read as the function F where there is one.
+                out += FunctionLibrary.standard.definition(named: n) == nil ? parameter(n, scope) : "_xlpm." + n
+            case .call, .apply: write(f, into: &out, scope)
+            default: writeOperand(f, needsParentheses: true, into: &out, scope)
+            }
+            out += "("
+            for (i, a) in args.enumerated() {
+                if i > 0 { out += "," }
+                write(a, into: &out, scope)
             }
             out += ")"
         }
     }
 
-    private func writeOperand(_ e: Expression, needsParentheses: Bool, into out: inout String) {
+    private func writeOperand(_ e: Expression, needsParentheses: Bool, into out: inout String, _ scope: Set<String>) {
         if needsParentheses { out += "(" }
-        write(e, into: &out)
+        write(e, into: &out, scope)
         if needsParentheses { out += ")" }
+    }
+
+    /// A LET or LAMBDA name: `_xlpm.x` in files and wherever it is not bound; plainly `x` where it
+    /// is and reads back as a name (not as a cell such as `x1`).
+    private func parameter(_ name: String, _ scope: Set<String>) -> String {
+        if !fileFormat, scope.contains(name.uppercased()), Self.readsAsName(name) { return name }
+        return "_xlpm." + name
+    }
+
+    private static func readsAsName(_ name: String) -> Bool {
+        guard let e = try? FormulaParser.parse(name) else { return false }
+        return e == .name(name)
+    }
+
+    /// The name a LET binding or LAMBDA parameter declares (`_xlop.x` for an optional one).
+    private static func declaredName(_ e: Expression) -> String? {
+        switch e {
+        case .parameter(let n): return n
+        case .name(let n): return FormulaParser.optionalParameterName(n)
+        default: return nil
+        }
     }
 
     private static func isBinary(_ e: Expression) -> Bool {
@@ -145,7 +191,7 @@ extension FunctionName {
     }
 
     static let newer: Set<String> = [
-        "AGGREGATE", "ARABIC", "BASE", "BETA.DIST", "BETA.INV", "BINOM.DIST", "BINOM.DIST.RANGE", "BINOM.INV", "BITAND",
+        "AGGREGATE", "ARABIC", "BYCOL", "BYROW", "ISOMITTED", "MAKEARRAY", "MAP", "REDUCE", "SCAN", "BASE", "BETA.DIST", "BETA.INV", "BINOM.DIST", "BINOM.DIST.RANGE", "BINOM.INV", "BITAND",
         "BITLSHIFT", "BITOR", "BITRSHIFT", "BITXOR", "CEILING.MATH", "CEILING.PRECISE", "CHISQ.DIST", "CHISQ.DIST.RT",
         "CHISQ.INV", "CHISQ.INV.RT", "CHISQ.TEST", "CHOOSECOLS", "CHOOSEROWS", "COMBINA", "CONCAT", "CONFIDENCE.NORM",
         "CONFIDENCE.T", "COT", "COTH", "COVARIANCE.P", "COVARIANCE.S", "CSC", "CSCH", "DAYS", "DECIMAL", "DROP",

@@ -12,7 +12,11 @@ public struct FunctionDefinition: Sendable {
         case lazy(LazyForm)
     }
 
-    public enum LazyForm: Sendable { case `if`, ifError, ifNA, ifs, `switch`, choose }
+    public enum LazyForm: Sendable {
+        case `if`, ifError, ifNA, ifs, `switch`, choose
+        /// LET, LAMBDA and ISOMITTED read their arguments as names (see `LambdaFunctions.swift`).
+        case `let`, lambda, isOmitted
+    }
 
     public let name: String
     public let arity: ClosedRange<Int>
@@ -72,5 +76,5 @@ public struct FunctionLibrary: Sendable {
     public static let standard = FunctionLibrary(
         LogicalFunctions.all + MathFunctions.all + StatisticalFunctions.all + LookupFunctions.all
             + TextFunctions.all + DateFunctions.all + InformationFunctions.all + FinancialFunctions.all
-            + EngineeringFunctions.all + DatabaseFunctions.all + DynamicArrayFunctions.all)
+            + EngineeringFunctions.all + DatabaseFunctions.all + DynamicArrayFunctions.all + LambdaFunctions.all)
 }

@@ -66,6 +66,9 @@ struct PrecedentCollector {
     var isDynamic = false
     var unknownFunctions: Set<String> = []
     private var nameDepth = 0
+    /// Names whose formulas were walked already: each once (a LAMBDA name calling itself twice
+    /// would otherwise be walked 2^32 times).
+    private var namesSeen: Set<String> = []
 
     init(workbook: Workbook, sheet: Int, cell: CellAddress) {
         self.workbook = workbook
@@ -79,6 +82,7 @@ struct PrecedentCollector {
             if let resolved = r.resolve(at: cell, sheet: sheet) { areas.append(contentsOf: resolved.areas) }
         case .name(let n):
             guard nameDepth < 32, let entry = workbook.lookupName(n, sheet: sheet) else { return }
+            guard namesSeen.insert(n.lowercased()).inserted else { return }
             nameDepth += 1
             collect(entry.expression)
             nameDepth -= 1
@@ -95,10 +99,22 @@ struct PrecedentCollector {
                     if ["INDIRECT", "OFFSET"].contains(d.name) { isDynamic = true }
                 }
             case .unknown(let name):
-                unknownFunctions.insert(name)
+                // A defined name holding a LAMBDA, called like a function: its formula is read too.
+                if nameDepth < 32, let entry = workbook.lookupName(name, sheet: sheet) {
+                    if namesSeen.insert(name.lowercased()).inserted {
+                        nameDepth += 1
+                        collect(entry.expression)
+                        nameDepth -= 1
+                    }
+                } else if workbook.lookupName(name, sheet: sheet) == nil {
+                    unknownFunctions.insert(name)
+                }
             }
             for a in args { collect(a) }
-        case .number, .text, .boolean, .error, .array, .missing:
+        case .apply(let f, let args):
+            collect(f)
+            for a in args { collect(a) }
+        case .number, .text, .boolean, .error, .array, .missing, .parameter:
             break
         }
     }

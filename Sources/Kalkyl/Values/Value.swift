@@ -9,6 +9,8 @@ public enum Value: Sendable, Equatable {
     case empty
     case array(Matrix)
     case reference(Reference)
+    /// A function value: a LAMBDA, or a function named as a value (`_xleta.SUM`).
+    case lambda(LambdaValue)
 
     public init(_ cell: CellValue) {
         switch cell {
@@ -31,6 +33,7 @@ public enum Value: Sendable, Equatable {
         case .empty: .empty
         case .array(let m): m.count > 0 ? m[0, 0] : .error(.value)
         case .reference: .error(.value)
+        case .lambda: .error(.calc)  // a LAMBDA that is never called
         }
     }
 

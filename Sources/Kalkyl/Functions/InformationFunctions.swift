@@ -49,6 +49,7 @@ enum InformationFunctions {
                 guard r.isSingleCell else { return .number(64) }
                 return .number(Double(typeCode(try ctx.scalar(args[0]))))
             case .array: return .number(64)
+            case .lambda: return .number(128)
             default: return .number(Double(typeCode(args[0].scalar)))
             }
         },

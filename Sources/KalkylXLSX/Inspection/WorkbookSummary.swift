@@ -76,7 +76,12 @@ public struct WorkbookSummary: Codable, Sendable {
                 for name in names { counts[name, default: 0] += 1 }
             }
         }
-        functions = counts.map { FunctionUse(name: $0.key, count: $0.value, known: FunctionLibrary.standard.definition(named: $0.key) != nil) }
+        // A defined name holding a LAMBDA is called like a function.
+        let lambdaNames = Set(model.definedNames.filter { $0.formula.contains("LAMBDA(") }.map { $0.name.uppercased() })
+        functions = counts.map {
+            FunctionUse(name: $0.key, count: $0.value,
+                        known: FunctionLibrary.standard.definition(named: $0.key) != nil || lambdaNames.contains($0.key))
+        }
             .sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         warnings = model.warnings.map(\.description)
     }

@@ -164,3 +164,13 @@ struct DateFunctionsTests {
         #expect(calc("=DATEVALUE(\"1/1/1904\")", date1904: true) == 0)
     }
 }
+
+@Suite("Dates written day first")
+struct DayFirstDateTextTests {
+    @Test func dayFirstWhenTheFirstNumberCannotBeAMonth() {
+        #expect(calc("=DATEVALUE(\"13/01/1900\")") == 13)
+        #expect(calc("=DATEVALUE(\"29/02/1900\")") == 60)  // Excel's phantom leap day
+        #expect(calc("=DATEVALUE(\"1/2/2026\")") == calc("=DATE(2026,1,2)"))  // month first when possible
+        #expect(calc("=MONTH(\"26/08\")") == 8)
+    }
+}

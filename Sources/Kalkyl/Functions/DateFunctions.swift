@@ -659,9 +659,10 @@ enum DateText {
             case 3:
                 if numbers[0].count == 4 {  // 2026-05-31
                     (y, m, d) = (fullYear(numbers[0]), Int(numbers[1]), Int(numbers[2]))
-                } else {  // 5/31/2026
+                } else {  // 5/31/2026; 31/5/2026 when the first number cannot be a month (day-first locales)
                     guard numbers[0].count <= 2, numbers[1].count <= 2 else { return nil }
                     (m, d, y) = (Int(numbers[0]), Int(numbers[1]), fullYear(numbers[2]))
+                    if let first = m, first > 12, let second = d, second <= 12 { (m, d) = (second, first) }
                 }
             case 2:
                 if numbers[0].count == 4 {  // 2026/5
@@ -669,6 +670,9 @@ enum DateText {
                 } else if let a = Int(numbers[0]), numbers[0].count <= 2, let b = Int(numbers[1]), numbers[1].count <= 2,
                           (1...12).contains(a), b >= 1, b <= ExcelDate.daysInMonth(year: currentYear(), month: a, date1904: date1904) {
                     (m, d, y) = (a, b, currentYear())  // 5/31
+                } else if let a = Int(numbers[0]), numbers[0].count <= 2, a > 12, let b = Int(numbers[1]), numbers[1].count <= 2,
+                          (1...12).contains(b), a <= ExcelDate.daysInMonth(year: currentYear(), month: b, date1904: date1904) {
+                    (m, d, y) = (b, a, currentYear())  // 31/5, day first
                 } else {
                     (m, d, y) = (Int(numbers[0]), 1, fullYear(numbers[1]))  // 5/2026
                 }

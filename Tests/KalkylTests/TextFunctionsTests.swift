@@ -86,7 +86,7 @@ struct TextFunctionsTests {
         #expect(calc(###"="a"&-0"###) == "a0")
         #expect(calc("=LEN(1/3)") == 17)
         #expect(NumberText.general(1e20) == "1E+20")
-        #expect(NumberText.general(123456789012345678) == "1.23456789012346E+17")
+        #expect(NumberText.general(1.23456789012345678e17) == "1.23456789012346E+17")
         #expect(NumberText.general(1.28233995888454E-06) == "1.28233995888454E-06")
         #expect(NumberText.general(0.0000692442674613868) == "0.0000692442674613868")
         #expect(NumberText.general(1e-18) == "0.000000000000000001")

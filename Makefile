@@ -38,3 +38,32 @@ test: deps
 
 clean:
 	rm -rf .build out
+
+# --- Writing (.xlsx writer, kalkyl recalc) ---
+.PHONY: test-writer test-decimal-comma test-libreoffice bench-write
+
+# The writer's tests (round trip of the conformance corpus included).
+test-writer: deps
+	$(SWIFT) test --filter WriterTests
+
+# The decimal-comma test needs a locale such as sv_SE.UTF-8; generate it when missing.
+test-decimal-comma: deps
+	@locale -a 2>/dev/null | grep -qi '^sv_SE\.utf-\?8$$' || { \
+	  echo "Generating the sv_SE.UTF-8 locale"; \
+	  dpkg-query -W -f='$${Status}' locales 2>/dev/null | grep -q "ok installed" || \
+	    { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq locales; }; \
+	  $(SUDO) localedef -i sv_SE -f UTF-8 sv_SE.UTF-8; }
+	$(SWIFT) test --filter 'WriterTests/decimalCommaLocale'
+
+# Installs LibreOffice (headless Calc) when missing, then checks that it reads written files
+# without recalculating and without repairs.
+test-libreoffice: deps
+	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice (libreoffice-calc-nogui)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+	$(SWIFT) test --filter 'WriterTests/libreOffice'
+
+# Writing the 100,000-row ledger and a 20,000-formula report, against plain libxlsxwriter.
+bench-write: deps
+	$(SWIFT) build -c release --product kalkyl-bench
+	.build/release/kalkyl-bench write

@@ -8,7 +8,7 @@ struct KalkylBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kalkyl-bench",
         abstract: "Measure Kalkyl's phases on generated workloads.",
-        subcommands: [ReadBenchmark.self, EngineBenchmark.self, GenerateLedger.self])
+        subcommands: [ReadBenchmark.self, EngineBenchmark.self, WriteBenchmark.self, GenerateLedger.self])
 }
 
 struct GenerateLedger: ParsableCommand {

@@ -30,6 +30,10 @@ public struct WorksheetModel: Sendable {
     public var autoFilterRange: CellRange?
     /// The `<dimension>` the file declares; informational only, never trusted.
     public var declaredDimension: CellRange?
+    /// Conditional formats (`<conditionalFormatting>`), in file order.
+    public var conditionalFormats: [ConditionalFormat] = []
+    /// Data validations (`<dataValidation>`), in file order.
+    public var dataValidations: [DataValidation] = []
 
     public init(name: String, sharedStrings: StringTable = StringTable([])) {
         self.name = name
@@ -151,4 +155,66 @@ public struct PageSetup: Sendable, Equatable {
     public var margins: [Double]?
     public var header: String?
     public var footer: String?
+}
+
+/// A conditional format: rules over one or more ranges (`<conditionalFormatting sqref>`).
+public struct ConditionalFormat: Sendable, Equatable {
+    public var ranges: [CellRange]
+    public var rules: [ConditionalRule]
+
+    public init(ranges: [CellRange], rules: [ConditionalRule] = []) {
+        self.ranges = ranges
+        self.rules = rules
+    }
+}
+
+/// One `<cfRule>`.
+public struct ConditionalRule: Sendable, Equatable {
+    /// `cellIs`, `expression`, `colorScale`, `dataBar`, `top10`, `containsText`, …
+    public var type: String
+    /// For `cellIs`: `equal`, `greaterThan`, `between`, …
+    public var `operator`: String?
+    /// The rule's formulas (without "="), as in the file.
+    public var formulas: [String]
+    /// Index into `StyleSheet.differentialFormats` (`dxfId`).
+    public var differentialFormat: Int?
+    public var priority: Int?
+    public var stopIfTrue: Bool
+
+    public init(type: String, operator: String? = nil, formulas: [String] = [], differentialFormat: Int? = nil,
+                priority: Int? = nil, stopIfTrue: Bool = false) {
+        self.type = type
+        self.operator = `operator`
+        self.formulas = formulas
+        self.differentialFormat = differentialFormat
+        self.priority = priority
+        self.stopIfTrue = stopIfTrue
+    }
+}
+
+/// A data validation over one or more ranges (`<dataValidation sqref>`).
+public struct DataValidation: Sendable, Equatable {
+    public var ranges: [CellRange]
+    /// `none`, `whole`, `decimal`, `list`, `date`, `time`, `textLength`, `custom`.
+    public var type: String
+    /// `between` (the default), `notBetween`, `equal`, `greaterThan`, …
+    public var `operator`: String?
+    public var formula1: String?
+    public var formula2: String?
+    public var allowBlank = false
+    public var showInputMessage = false
+    public var showErrorMessage = false
+    /// `showDropDown="1"` in the file means the list's arrow is hidden.
+    public var hideDropDown = false
+    /// `stop` (the default), `warning`, `information`.
+    public var errorStyle: String?
+    public var promptTitle: String?
+    public var prompt: String?
+    public var errorTitle: String?
+    public var error: String?
+
+    public init(ranges: [CellRange], type: String) {
+        self.ranges = ranges
+        self.type = type
+    }
 }

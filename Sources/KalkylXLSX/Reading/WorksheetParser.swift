@@ -22,7 +22,7 @@ final class WorksheetParser: XMLContentHandler {
 
     // The cell being read.
     private enum ValueType { case number, sharedString, string, inlineString, boolean, error, date }
-    private enum Capture { case none, value, formula, inlineText, headerFooter }
+    private enum Capture { case none, value, formula, inlineText, headerFooter, ruleFormula }
     private var capture = Capture.none
     private var cellType = ValueType.number
     private var cellStyle: UInt32 = 0
@@ -34,6 +34,11 @@ final class WorksheetParser: XMLContentHandler {
     private var formulaText: [UInt8] = []
     private var formulaAttributes: (type: String?, group: Int?, ref: String?, alwaysCalculate: Bool)?
     private var headerFooterText: [UInt8] = []
+    // Conditional formats and data validations being read.
+    private var conditionalFormat: ConditionalFormat?
+    private var conditionalRule: ConditionalRule?
+    private var dataValidation: DataValidation?
+    private var ruleFormulaText: [UInt8] = []
 
     init(name: String, part: String, date1904: Bool) {
         sheet = WorksheetModel(name: name)
@@ -114,7 +119,65 @@ final class WorksheetParser: XMLContentHandler {
             sheet.autoFilterRange = tag["ref"].flatMap { CellRange(a1: $0) }
         } else if name.is("tablePart") {
             if let id = tag["id"] { tableRelationshipIds.append(id) }
+        } else {
+            startRuleElement(tag)
         }
+    }
+
+    /// `<conditionalFormatting>`, `<cfRule>`, `<dataValidation>` and their formulas.
+    private func startRuleElement(_ tag: XMLStartTag) {
+        let name = tag.name
+        if name.is("conditionalFormatting") {
+            conditionalFormat = ConditionalFormat(ranges: Self.ranges(tag["sqref"]))
+        } else if name.is("cfRule"), conditionalFormat != nil {
+            conditionalRule = ConditionalRule(
+                type: tag["type"] ?? "", operator: tag["operator"], differentialFormat: tag.attribute("dxfId")?.int,
+                priority: tag.attribute("priority")?.int, stopIfTrue: tag.attribute("stopIfTrue")?.bool ?? false)
+        } else if name.is("formula"), conditionalRule != nil {
+            capture = .ruleFormula
+            ruleFormulaText.removeAll(keepingCapacity: true)
+        } else if name.is("dataValidation") {
+            var v = DataValidation(ranges: Self.ranges(tag["sqref"]), type: tag["type"] ?? "none")
+            v.operator = tag["operator"]
+            v.allowBlank = tag.attribute("allowBlank")?.bool ?? false
+            v.showInputMessage = tag.attribute("showInputMessage")?.bool ?? false
+            v.showErrorMessage = tag.attribute("showErrorMessage")?.bool ?? false
+            v.hideDropDown = tag.attribute("showDropDown")?.bool ?? false
+            v.errorStyle = tag["errorStyle"]
+            v.promptTitle = tag["promptTitle"].map(XMLValueText.unescape)
+            v.prompt = tag["prompt"].map(XMLValueText.unescape)
+            v.errorTitle = tag["errorTitle"].map(XMLValueText.unescape)
+            v.error = tag["error"].map(XMLValueText.unescape)
+            dataValidation = v
+        } else if (name.is("formula1") || name.is("formula2")), dataValidation != nil {
+            capture = .ruleFormula
+            ruleFormulaText.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func endRuleElement(_ name: XMLName) {
+        if name.is("formula"), conditionalRule != nil {
+            conditionalRule?.formulas.append(XMLValueText.string(ruleFormulaText))
+            capture = .none
+        } else if name.is("cfRule"), let rule = conditionalRule {
+            conditionalFormat?.rules.append(rule)
+            conditionalRule = nil
+        } else if name.is("conditionalFormatting"), let cf = conditionalFormat {
+            if !cf.ranges.isEmpty { sheet.conditionalFormats.append(cf) }
+            conditionalFormat = nil
+        } else if (name.is("formula1") || name.is("formula2")), dataValidation != nil {
+            let text = XMLValueText.string(ruleFormulaText)
+            if name.is("formula1") { dataValidation?.formula1 = text } else { dataValidation?.formula2 = text }
+            capture = .none
+        } else if name.is("dataValidation"), let v = dataValidation {
+            if !v.ranges.isEmpty { sheet.dataValidations.append(v) }
+            dataValidation = nil
+        }
+    }
+
+    /// A space-separated list of ranges (`sqref`); parts that are not ranges are left out.
+    private static func ranges(_ sqref: String?) -> [CellRange] {
+        (sqref ?? "").split(separator: " ").compactMap { CellRange(a1: $0) }
     }
 
     private func startInSheetData(_ tag: XMLStartTag, _ parser: XMLStreamParser) throws {
@@ -204,6 +267,8 @@ final class WorksheetParser: XMLContentHandler {
             let text = XMLValueText.string(headerFooterText)
             if name.is("oddHeader") { sheet.pageSetup.header = text } else { sheet.pageSetup.footer = text }
             capture = .none
+        } else {
+            endRuleElement(name)
         }
     }
 
@@ -214,6 +279,7 @@ final class WorksheetParser: XMLContentHandler {
         case .formula: text.append(to: &formulaText)
         case .inlineText: text.append(to: &inlineText)
         case .headerFooter: text.append(to: &headerFooterText)
+        case .ruleFormula: text.append(to: &ruleFormulaText)
         }
     }
 

@@ -421,7 +421,9 @@ struct WriterTests {
             }
             let external = Set(before.formulas.filter { before.formulaText(of: $0).map(isExternal) ?? false }.map(\.address))
             for a in addresses {
-                let expected = external.contains(a) ? before.value(at: a) : book.value(sheet: s, at: a)
+                var expected = external.contains(a) ? before.value(at: a) : book.value(sheet: s, at: a)
+                // Files store #SPILL! and #CALC! as #VALUE!.
+                if case .error(let e) = expected { expected = .error(ErrorValue(text: CellPatch.storedText(e)) ?? e) }
                 let actual = after.value(at: a)
                 if !WriterSupport.same(actual, expected) { problems.append("\(a.a1): \(actual) ≠ \(expected)") }
                 let f0 = model.styles.numberFormatCode(forCellFormat: before.cells.style(at: a))
@@ -547,5 +549,15 @@ struct WriterTests {
         #expect(cell(data, "E4") == "0.3")
         #expect(cell(try table("lo-Andra.csv"), "B1") == "1241.5")
         #expect(cell(try table("stale-Blad1.csv"), "B1") == "42", "LibreOffice recalculated instead of reading the cached value")
+    }
+}
+
+@Suite("Errors as files store them")
+struct StoredErrorTests {
+    @Test func newerErrorsAreSavedAsValueErrors() {
+        #expect(CellPatch.storedText(.spill) == "#VALUE!")
+        #expect(CellPatch.storedText(.calc) == "#VALUE!")
+        #expect(CellPatch.storedText(.notAvailable) == "#N/A")
+        #expect(CellPatch(row: 0, column: 0, value: .error(.calc)).replacement.content == "<v>#VALUE!</v>")
     }
 }

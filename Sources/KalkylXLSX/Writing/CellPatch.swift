@@ -33,12 +33,14 @@ struct CellPatch: Sendable {
 
     var key: UInt64 { UInt64(row) << 16 | UInt64(column) }
 
+    static func storedText(_ error: ErrorValue) -> String { error.storedText }
+
     /// The cell's new type attribute and content after the `<f>` element, XML-escaped.
     var replacement: (type: String?, content: String) {
         switch value {
         case .number(let x): return (nil, "<v>\(NumberWriting.exactText(x))</v>")
         case .boolean(let b): return ("b", "<v>\(b ? 1 : 0)</v>")
-        case .error(let e): return ("e", "<v>\(XMLEscaping.text(e.text))</v>")
+        case .error(let e): return ("e", "<v>\(XMLEscaping.text(Self.storedText(e)))</v>")
         case .formulaText(let s): return ("str", "<v>\(XMLEscaping.text(s))</v>")
         case .inlineText(let s): return ("inlineStr", "<is><t xml:space=\"preserve\">\(XMLEscaping.text(s))</t></is>")
         }
@@ -314,5 +316,17 @@ func find(_ needle: [UInt8], in haystack: [UInt8], from: Int, before: Int? = nil
             i += 1
         }
         return nil
+    }
+}
+
+extension ErrorValue {
+    /// The error as a file stores it. Excel shows #SPILL!, #CALC! and #GETTING_DATA but saves them
+    /// as #VALUE! (with rich-value metadata this writer does not produce); other readers know only
+    /// the classic seven.
+    public var storedText: String {
+        switch self {
+        case .spill, .calc, .gettingData: ErrorValue.value.text
+        default: text
+        }
     }
 }

@@ -1,15 +1,14 @@
 import Foundation
 
-/// The zip container of an OPC package, reduced to what the reader needs, so the zip library behind
-/// it can be replaced. Parts are named without a leading "/" and matched case-insensitively.
+/// The zip container of an OPC package, reduced to what the reader needs, so the zip code behind it
+/// can be replaced. Parts are named without a leading "/" and matched case-insensitively. Parts may
+/// be read from several threads at once.
 protocol PackageArchive: Sendable {
     var fileName: String { get }
     var partNames: [String] { get }
     func contains(_ part: String) -> Bool
     /// Streams the inflated bytes of a part, chunk by chunk, checking its CRC at the end.
     func read(_ part: String, consumer: (Data) throws -> Void) throws
-    /// Another handle on the same file, for reading parts on another thread.
-    func reopened() throws -> PackageArchive
 }
 
 /// Bounds on what a package may inflate to, against zip bombs.

@@ -61,8 +61,6 @@ final class ZlibPackageArchive: PackageArchive, @unchecked Sendable {
 
     func contains(_ part: String) -> Bool { entries[Self.key(part)] != nil }
 
-    func reopened() throws -> PackageArchive { self }
-
     func read(_ part: String, consumer: (Data) throws -> Void) throws {
         guard let entry = entries[Self.key(part)] else {
             throw XLSXError(file: fileName, part: part, reason: .missingPart)

@@ -5,7 +5,7 @@ import Kalkyl
 /// Reads .xlsx (and .xlsm) workbooks into a `WorkbookModel`.
 ///
 /// Every part is streamed through expat; shared strings, styles and each sheet are independent, so
-/// they are read on all cores, each worker with its own handle on the archive.
+/// they are read on all cores (the archive reads with positional reads, so one handle serves all).
 public struct XLSXReader: Sendable {
     public var limits = ReadLimits()
     /// Read parts on several threads (the result is the same either way).
@@ -133,16 +133,9 @@ public struct XLSXReader: Sendable {
         let results = ResultSlots<Result<PartResult, Error>>(count: jobs.count)
         let next = ResultSlots<Int>(count: 1)
         next.set(0, 0)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let handle: PackageArchive
-            do {
-                handle = worker == 0 ? archive : try archive.reopened()
-            } catch {
-                results.set(next.takeNext(limit: jobs.count) ?? 0, .failure(error))
-                return
-            }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = next.takeNext(limit: jobs.count) {
-                results.set(i, Result { try jobs[i](handle) })
+                results.set(i, Result { try jobs[i](archive) })
             }
         }
         return try (0..<jobs.count).map { i in

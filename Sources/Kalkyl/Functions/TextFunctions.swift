@@ -345,12 +345,11 @@ enum TextFunctions {
         .scalar("REGEXTEST", 2...3) { args, _ in
             guard case .success(let text) = Coercion.text(args[0]) else { return errorOf(args[0]) }
             guard case .success(let pattern) = Coercion.text(args[1]) else { return errorOf(args[1]) }
-            let ci: Bool
-            switch caseFlag(args.count > 2 ? args[2] : .empty) {
-            case .success(let c): ci = c
+            let re: NSRegularExpression
+            switch compiledRegex(pattern, flag: args.count > 2 ? args[2] : .empty) {
+            case .success(let r): re = r
             case .failure(let e): return .error(e)
             }
-            guard let re = regex(pattern, caseInsensitive: ci) else { return .error(.value) }
             let ns = text as NSString
             return .boolean(re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) != nil)
         },
@@ -368,12 +367,11 @@ enum TextFunctions {
                 case .failure(let e): return .error(e)
                 }
             }
-            let ci: Bool
-            switch caseFlag(args.count > 4 ? args[4] : .empty) {
-            case .success(let c): ci = c
+            let re: NSRegularExpression
+            switch compiledRegex(pattern, flag: args.count > 4 ? args[4] : .empty) {
+            case .success(let r): re = r
             case .failure(let e): return .error(e)
             }
-            guard let re = regex(pattern, caseInsensitive: ci) else { return .error(.value) }
             let ns = text as NSString
             let matches = re.matches(in: text, range: NSRange(location: 0, length: ns.length))
             var chosen: [NSTextCheckingResult]
@@ -872,8 +870,16 @@ enum TextFunctions {
         }
     }
 
-    private static func regex(_ pattern: String, caseInsensitive: Bool) -> NSRegularExpression? {
-        try? NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+    /// The pattern compiled with the REGEX* functions' case flag (0 case-sensitive, 1 not); a flag
+    /// that is not 0 or 1, or a pattern that does not compile, is #VALUE!.
+    private static func compiledRegex(_ pattern: String, flag: CellValue) -> Result<NSRegularExpression, ErrorValue> {
+        switch caseFlag(flag) {
+        case .failure(let e): return .failure(e)
+        case .success(let caseInsensitive):
+            guard let re = try? NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+            else { return .failure(.value) }
+            return .success(re)
+        }
     }
 
     private static func regexExtract(_ args: [Value], _ ctx: EvaluationContext) throws -> Value {
@@ -888,12 +894,11 @@ enum TextFunctions {
                 case .failure(let e): return .error(e)
                 }
             }
-            let ci: Bool
-            switch caseFlag(a.count > 3 ? a[3] : .empty) {
-            case .success(let c): ci = c
+            let re: NSRegularExpression
+            switch compiledRegex(pattern, flag: a.count > 3 ? a[3] : .empty) {
+            case .success(let r): re = r
             case .failure(let e): return .error(e)
             }
-            guard let re = regex(pattern, caseInsensitive: ci) else { return .error(.value) }
             let ns = text as NSString
             let matches = re.matches(in: text, range: NSRange(location: 0, length: ns.length))
             guard let first = matches.first else { return .error(.notAvailable) }

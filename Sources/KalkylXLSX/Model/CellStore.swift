@@ -92,8 +92,6 @@ public struct CellStore: Sendable {
 
     // MARK: - Building (used by the reader and by code that makes workbooks)
 
-    mutating func reserve(_ n: Int) { records.reserveCapacity(n) }
-
     mutating func append(_ record: Record) {
         if let last = records.last, (last.row, last.column) >= (record.row, record.column) {
             sorted = false

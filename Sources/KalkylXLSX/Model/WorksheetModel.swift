@@ -34,6 +34,12 @@ public struct WorksheetModel: Sendable {
     public var conditionalFormats: [ConditionalFormat] = []
     /// Data validations (`<dataValidation>`), in file order.
     public var dataValidations: [DataValidation] = []
+    /// Cell notes (legacy comments, `xl/comments*.xml`), in row-major order.
+    public var notes: [CellNote] = []
+    /// Hyperlinks (`<hyperlink>`), in file order.
+    public var hyperlinks: [Hyperlink] = []
+    /// Charts drawn on the sheet (`xl/drawings/…` → `xl/charts/…`).
+    public var charts: [ChartModel] = []
 
     public init(name: String, sharedStrings: StringTable = StringTable([])) {
         self.name = name
@@ -216,5 +222,38 @@ public struct DataValidation: Sendable, Equatable {
     public init(ranges: [CellRange], type: String) {
         self.ranges = ranges
         self.type = type
+    }
+}
+
+/// A note on a cell (what Excel calls a note, formerly a comment).
+public struct CellNote: Sendable, Equatable {
+    public var address: CellAddress
+    /// The note's text, runs joined, without the author line Excel puts first when it is bold.
+    public var text: String
+    public var author: String?
+
+    public init(address: CellAddress, text: String, author: String? = nil) {
+        self.address = address
+        self.text = text
+        self.author = author
+    }
+}
+
+/// A hyperlink on a cell or range: to a URL (or file) or to a place in the workbook.
+public struct Hyperlink: Sendable, Equatable {
+    public var range: CellRange
+    /// External target (`https://…`, `mailto:…`, a file path), from the sheet's relationships.
+    public var url: String?
+    /// A place in the workbook, e.g. `'Data'!A1` or a defined name (`location`).
+    public var location: String?
+    public var display: String?
+    public var tooltip: String?
+
+    public init(range: CellRange, url: String? = nil, location: String? = nil, display: String? = nil, tooltip: String? = nil) {
+        self.range = range
+        self.url = url
+        self.location = location
+        self.display = display
+        self.tooltip = tooltip
     }
 }

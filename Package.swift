@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KalkylReports", targets: ["KalkylReports"]),
         .executable(name: "kalkyl", targets: ["kalkyl"]),
         .executable(name: "kalkyl-bench", targets: ["KalkylBenchmarks"]),
+        .executable(name: "kalkyl-workbooks", targets: ["WorkbookGeneratorTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,8 +51,13 @@ let package = Package(
             ],
             path: "Benchmarks/KalkylBenchmarks"),
 
+        // The shipped templates and sample data in Workbooks/ are made by this code (`make workbooks`);
+        // a test regenerates them and compares with the committed files.
+        .target(name: "WorkbookGenerator", dependencies: ["Kalkyl", "KalkylXLSX"], path: "Workbooks/Generator"),
+        .executableTarget(name: "WorkbookGeneratorTool", dependencies: ["WorkbookGenerator"], path: "Workbooks/GeneratorTool"),
+
         .testTarget(name: "KalkylTests", dependencies: ["Kalkyl"]),
-        .testTarget(name: "KalkylReportsTests", dependencies: ["KalkylReports", "Kalkyl"]),
+        .testTarget(name: "KalkylReportsTests", dependencies: ["KalkylReports", "KalkylXLSX", "Kalkyl", "WorkbookGenerator"]),
         .testTarget(name: "ConformanceTests", dependencies: ["KalkylXLSX", "Kalkyl"], exclude: ["known-failures.tsv"]),
         .testTarget(
             name: "KalkylXLSXTests", dependencies: ["KalkylXLSX", "Kalkyl", "ZIPFoundation"],

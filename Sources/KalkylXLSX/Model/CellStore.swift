@@ -28,7 +28,7 @@ public struct CellStore: Sendable {
         public var address: CellAddress { CellAddress(row: Int(row), column: Int(column)) }
     }
 
-    public private(set) var records: [Record] = []
+    public internal(set) var records: [Record] = []
     var sharedStrings: StringTable
     var localStrings: [String] = []
     private var sorted = true

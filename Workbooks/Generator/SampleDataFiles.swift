@@ -1,0 +1,5 @@
+import Foundation
+
+extension WorkbookGenerator {
+    static var sampleDataFiles: [(String, (URL) throws -> Void)] { [] }
+}

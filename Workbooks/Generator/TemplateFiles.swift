@@ -1,0 +1,5 @@
+import Foundation
+
+extension WorkbookGenerator {
+    static var templateFiles: [(String, (URL) throws -> Void)] { [] }
+}

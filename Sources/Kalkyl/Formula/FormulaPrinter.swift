@@ -164,7 +164,7 @@ public struct FormulaPrinter {
         FormulaTranslator.move(shape, rows: Int(cell.row), columns: Int(cell.column))
     }
 
-    static func number(_ n: Double) -> String {
+    public static func number(_ n: Double) -> String {
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         var s = "\(n)".uppercased()
         if let e = s.firstIndex(of: "E"), s[s.index(after: e)] != "-" && s[s.index(after: e)] != "+" {

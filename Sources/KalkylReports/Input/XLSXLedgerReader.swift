@@ -37,12 +37,39 @@ public enum XLSXLedgerReader {
 
 extension LedgerTable {
     /// Rows of another export appended, its columns matched to these by name (synonyms included);
-    /// a column this table has and the other lacks is empty in its rows.
+    /// a column only one of them has is empty in the other's rows.
     public func appending(_ other: LedgerTable, matching: ColumnMatching = ColumnMatching()) -> LedgerTable {
-        let map = matching.match(wanted: headers, in: other.headers)
         var result = self
-        result.rows += other.rows.map { row in map.map { $0.map { row[$0] } ?? .empty } }
+        var map = matching.match(wanted: headers, in: other.headers)
+        let used = Set(map.compactMap { $0 })
+        let added = other.headers.indices.filter { !used.contains($0) && !other.headers[$0].isEmpty }
+        if !added.isEmpty {
+            result.headers += added.map { other.headers[$0] }
+            result.rows = result.rows.map { $0 + Array(repeating: CellValue.empty, count: added.count) }
+            map += added.map { Optional($0) }
+        }
+        result.rows += other.rows.map { row in map.map { $0.flatMap { $0 < row.count ? row[$0] : nil } ?? .empty } }
         result.problems += other.problems
         return result
+    }
+}
+
+/// Reads ledger exports — .xlsx (the first sheet or the one named) and CSV — and appends them.
+public enum LedgerFiles {
+    public static func read(_ urls: [URL], sheet: String? = nil, progress: ((URL, LedgerTable) -> Void)? = nil) throws -> LedgerTable {
+        var combined: LedgerTable?
+        for url in urls {
+            let table: LedgerTable
+            switch url.pathExtension.lowercased() {
+            case "xlsx", "xlsm": table = try XLSXLedgerReader.read(url, sheet: sheet)
+            case "csv", "txt", "tsv", "skv": table = try CSVLedgerReader.read(url)
+            default:
+                throw LedgerInputError(file: url.lastPathComponent, message: "not a ledger export this reads (.xlsx or .csv)")
+            }
+            progress?(url, table)
+            combined = combined.map { $0.appending(table) } ?? table
+        }
+        guard let combined else { throw LedgerInputError(file: "(no input)", message: "no data files given") }
+        return combined
     }
 }

@@ -31,6 +31,8 @@ public struct CellStore: Sendable {
     public internal(set) var records: [Record] = []
     var sharedStrings: StringTable
     var localStrings: [String] = []
+    /// Texts put in by code (not read), by their index in `localStrings`, so each is stored once.
+    var builtStrings: [String: UInt64] = [:]
     private var sorted = true
 
     init(sharedStrings: StringTable) {

@@ -45,7 +45,13 @@ extension CellStore {
             record.payload = x.bitPattern
         case .text(let s):
             record.kind = .localString
-            record.payload = appendLocalString(s)
+            // Built sheets repeat the same texts (a division's name on every ledger row): store each once.
+            if let index = builtStrings[s] {
+                record.payload = index
+            } else {
+                record.payload = appendLocalString(s)
+                builtStrings[s] = record.payload
+            }
         case .boolean(let b):
             record.kind = .boolean
             record.payload = b ? 1 : 0
@@ -89,6 +95,24 @@ extension WorksheetModel {
             removeFormula(at: address)
         }
         setFormulaEntry(CellFormula(address: range.first, kind: .array(range: range, text: body, isDynamic: false)))
+    }
+
+    /// Starts a shared formula: one formula text, written for `anchor`, that cells added with
+    /// `setSharedFormula(group:at:)` take moved to themselves as Excel fills (relative references
+    /// move). The engine parses it once for all of them.
+    public mutating func addSharedFormula(_ text: String, anchor: CellAddress) -> Int {
+        let body = text.hasPrefix("=") ? String(text.dropFirst()) : text
+        let group = (sharedFormulas.keys.max() ?? -1) + 1
+        sharedFormulas[group] = SharedFormula(anchor: anchor, text: body, range: nil)
+        return group
+    }
+
+    /// Puts a cell into a shared formula group (see `addSharedFormula`).
+    public mutating func setSharedFormula(group: Int, at address: CellAddress, style: Int? = nil) {
+        guard address.isInsideGrid, sharedFormulas[group] != nil else { return }
+        let record = cells.record(for: .empty, at: address, style: style ?? cells.style(at: address), hasFormula: true)
+        cells.set(record)
+        setFormulaEntry(CellFormula(address: address, kind: .shared(group: group)))
     }
 
     /// Gives a cell a style, keeping its value (a formatted blank when it has none).

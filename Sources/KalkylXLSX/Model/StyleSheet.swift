@@ -82,6 +82,11 @@ public struct Border: Sendable, Equatable {
         /// `thin`, `medium`, `thick`, `double`, `dashed`, `dotted`, `hair`, …
         public var style: String
         public var color: ColorReference?
+        /// Public so that templates built in code can draw lines (sum rows, header underlines).
+        public init(style: String, color: ColorReference? = nil) {
+            self.style = style
+            self.color = color
+        }
     }
     public var left: Edge?
     public var right: Edge?

@@ -22,12 +22,25 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-# Until `kalkyl report` lands: generate a sample ledger and show what the reader finds in it.
+# The three sample reports for $(PERIOD) from the templates and sample data in Workbooks/.
+KALKYL = .build/$(CONFIG)/kalkyl
+LEDGER_2026 = Workbooks/data/huvudbok-2026-jan-maj.csv
 run: build
 	@mkdir -p out
-	.build/$(CONFIG)/kalkyl-bench generate-ledger --rows 1000 -o out/ledger-sample.xlsx
-	.build/$(CONFIG)/kalkyl inspect out/ledger-sample.xlsx
-	.build/$(CONFIG)/kalkyl cells out/ledger-sample.xlsx "Huvudbok!A1:H4"
+	$(KALKYL) report --template Workbooks/templates/intakter-kostnader.xlsx \
+	  --data Workbooks/data/huvudbok-2025.xlsx --data $(LEDGER_2026) \
+	  --period $(PERIOD) -o out/intakter-kostnader-$(PERIOD).xlsx
+	$(KALKYL) report --template Workbooks/templates/bemanning.xlsx \
+	  --data Workbooks/data/huvudbok-2024.xlsx --data Workbooks/data/huvudbok-2025.xlsx --data $(LEDGER_2026) \
+	  --period $(PERIOD) -o out/bemanning-$(PERIOD).xlsx
+	$(KALKYL) report --template Workbooks/templates/vardstatistik.xlsx \
+	  --data Workbooks/data/vardstatistik.csv \
+	  --period $(PERIOD) -o out/vardstatistik-$(PERIOD).xlsx
+
+# Regenerates the templates and sample data in Workbooks/ from Workbooks/Generator.
+.PHONY: workbooks
+workbooks: deps
+	$(SWIFT) run -c $(CONFIG) kalkyl-workbooks Workbooks
 
 bench: deps
 	$(SWIFT) build -c release --product kalkyl-bench

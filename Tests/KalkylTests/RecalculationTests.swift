@@ -181,4 +181,24 @@ struct RunningTotalTests {
         try book.setValue(2, at: "S!D2")  // elsewhere: D1 is not recomputed
         #expect(book.recalculate().evaluations == 1)
     }
+
+    @Test func redefiningAConstantNameRecomputesOnlyWhatUsesIt() throws {
+        let book = Workbook()
+        let s = book.addSheet(named: "S")
+        book.defineName("Rapportmånad", formula: "5")
+        for r in 0..<10 { book.setValue(.number(Double(r + 1)), sheet: s, at: CellAddress(row: r, column: 0)) }
+        try book.setFormula("SUM(A1:INDEX(A1:A10,Rapportmånad))", at: "S!B1")
+        try book.setFormula("B1*2", at: "S!B2")
+        try book.setFormula("SUM(A1:A10)", at: "S!C1")
+        #expect(book.recalculate().evaluations == 3)
+        book.defineName("Rapportmånad", formula: "6")
+        let report = book.recalculate()
+        #expect(report.evaluations == 2)  // B1 and B2, not C1
+        #expect(report.graphBuildTime == .zero)
+        #expect(book.value(at: "S!B2") == .number(42))
+        // A name that becomes a reference changes dependencies: the graph is rebuilt.
+        book.defineName("Rapportmånad", formula: "S!$A$3")
+        #expect(book.recalculate().evaluations == 3)
+        #expect(book.value(at: "S!B1") == .number(6))
+    }
 }

@@ -26,6 +26,7 @@ extension Workbook {
             graphTime = clock.now - start
             structureChanged = false
             changedCells.removeAll()
+            changedNames.removeAll()
             for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
         } else {
             forgetCriteriaIndexes(touching: changedCells)
@@ -37,6 +38,8 @@ extension Workbook {
                 }
             }
             changedCells.removeAll()
+            for name in changedNames { for node in graph.nameDependents[name] ?? [] { graph.markDirty(node) } }
+            changedNames.removeAll()
         }
         for v in graph.volatileNodes { graph.markDirty(v) }
         var run = RecalculationRun(workbook: self)

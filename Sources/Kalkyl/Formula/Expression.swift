@@ -23,6 +23,18 @@ public indirect enum Expression: Sendable, Equatable {
     case apply(Expression, [Expression])
 }
 
+extension Expression {
+    /// Whether the expression reads nothing: literals and operators on literals only.
+    public var isConstant: Bool {
+        switch self {
+        case .number, .text, .boolean, .error, .array, .missing: true
+        case .unary(_, let x), .percent(let x): x.isConstant
+        case .binary(let op, let a, let b): op.precedence < 8 && a.isConstant && b.isConstant
+        case .reference, .name, .call, .parameter, .apply: false
+        }
+    }
+}
+
 public enum UnaryOperator: String, Sendable {
     case minus = "-", plus = "+"
     /// `@`: implicit intersection (stored in files as `_xlfn.SINGLE(…)`).

@@ -17,6 +17,8 @@ struct DependencyGraph {
     var order: [Int32] = []
     var inCycle: [Bool] = []
     var dirty: [Bool] = []
+    /// Formula nodes that use a defined name (lower-cased, any scope), directly or through another.
+    var nameDependents: [String: [Int32]] = [:]
     /// Formula nodes recomputed on every recalculation.
     var volatileNodes: [Int32] = []
     /// Formula nodes whose references are only known when evaluated (INDIRECT, OFFSET).

@@ -13,6 +13,7 @@ extension Workbook {
             collector.collect(formula.expression)
             let node = Int32(i)
             if collector.isVolatile { g.volatileNodes.append(node) }
+            for name in collector.namesSeen { g.nameDependents[name, default: []].append(node) }
             g.dynamic[i] = collector.isDynamic
             for name in collector.unknownFunctions {
                 unknown[name, default: []].append(SheetName.quotedIfNeeded(sheetNames[Int(formula.sheet)]) + "!" + formula.anchor.a1)
@@ -68,7 +69,7 @@ struct PrecedentCollector {
     private var nameDepth = 0
     /// Names whose formulas were walked already: each once (a LAMBDA name calling itself twice
     /// would otherwise be walked 2^32 times).
-    private var namesSeen: Set<String> = []
+    private(set) var namesSeen: Set<String> = []
 
     init(workbook: Workbook, sheet: Int, cell: CellAddress) {
         self.workbook = workbook

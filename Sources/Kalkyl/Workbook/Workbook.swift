@@ -29,6 +29,8 @@ public final class Workbook {
     var structureChanged = true
     /// Cells whose value was set since the last recalculation.
     var changedCells: [CellKey] = []
+    /// Constant names redefined since the last recalculation (lower-cased).
+    var changedNames: Set<String> = []
     /// Criteria indexes of ranges without formulas, kept across recalculations until a cell in them
     /// changes (a new report month reuses the ledger's indexes).
     var keptCriteriaIndexes: [Reference.Area: CriteriaIndex] = [:]
@@ -260,8 +262,16 @@ public final class Workbook {
             diagnostics.append(.syntaxError(sheet: scope.map { sheetNames[$0] } ?? "(workbook)", cell: nil, formula: body, error: error))
             expression = .error(.name)
         }
-        names[DefinedNameEntry.key(name, scope: scope)] = DefinedNameEntry(name: name, scope: scope, text: body, expression: expression)
-        structureChanged = true
+        let key = DefinedNameEntry.key(name, scope: scope)
+        // A constant redefined as another constant (a report's month) changes no dependency: only
+        // the formulas that use the name are recomputed.
+        let constantChange = names[key].map { $0.expression.isConstant && expression.isConstant } ?? false
+        names[key] = DefinedNameEntry(name: name, scope: scope, text: body, expression: expression)
+        if constantChange && !structureChanged {
+            changedNames.insert(name.lowercased())
+        } else {
+            structureChanged = true
+        }
     }
 
     public var definedNames: [(name: String, scope: Int?, formula: String)] {

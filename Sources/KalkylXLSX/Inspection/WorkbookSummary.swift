@@ -11,6 +11,9 @@ public struct WorkbookSummary: Codable, Sendable {
         public var formulas: Int
         public var mergedRanges: Int
         public var tables: [String]
+        /// Cell notes (legacy comments) and hyperlinks; absent from summaries made before they were read.
+        public var notes: Int?
+        public var hyperlinks: Int?
     }
 
     public struct Name: Codable, Sendable {
@@ -50,7 +53,7 @@ public struct WorkbookSummary: Codable, Sendable {
                   usedRange: sheet.cells.usedRange?.a1,
                   cells: sheet.cells.records.reduce(0) { $0 + ($1.kind != .blank || $1.hasFormula ? 1 : 0) },
                   formulas: sheet.formulas.count, mergedRanges: sheet.mergedRanges.count,
-                  tables: sheet.tables.map(\.displayName))
+                  tables: sheet.tables.map(\.displayName), notes: sheet.notes.count, hyperlinks: sheet.hyperlinks.count)
         }
         definedNames = model.definedNames.map { n in
             Name(name: n.name, scope: n.sheetScope.flatMap { $0 < model.sheets.count ? model.sheets[$0].name : "#\($0)" },
@@ -95,6 +98,8 @@ public struct WorkbookSummary: Codable, Sendable {
             if s.visibility != "visible" { line += " (\(s.visibility))" }
             line += "  used \(s.usedRange ?? "–"), \(s.cells) cells, \(s.formulas) formulas"
             if s.mergedRanges > 0 { line += ", \(s.mergedRanges) merged ranges" }
+            if let n = s.notes, n > 0 { line += ", \(n) note\(n == 1 ? "" : "s")" }
+            if let n = s.hyperlinks, n > 0 { line += ", \(n) hyperlink\(n == 1 ? "" : "s")" }
             if !s.tables.isEmpty { line += ", tables: \(s.tables.joined(separator: ", "))" }
             out += line + "\n"
         }

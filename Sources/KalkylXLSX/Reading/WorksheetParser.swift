@@ -5,6 +5,8 @@ final class WorksheetParser: XMLContentHandler {
     private(set) var sheet: WorksheetModel
     private(set) var warnings: [XLSXWarning] = []
     private(set) var tableRelationshipIds: [String] = []
+    /// `<hyperlink>` elements in file order; their URLs are in the sheet's relationships.
+    private(set) var hyperlinks: [PendingHyperlink] = []
     /// The largest shared-string index a cell uses, to check against the table once it is read.
     private(set) var maxSharedStringIndex = -1
     private let date1904: Bool
@@ -119,9 +121,40 @@ final class WorksheetParser: XMLContentHandler {
             sheet.autoFilterRange = tag["ref"].flatMap { CellRange(a1: $0) }
         } else if name.is("tablePart") {
             if let id = tag["id"] { tableRelationshipIds.append(id) }
+        } else if name.is("hyperlink") {
+            readHyperlink(tag, parser)
         } else {
             startRuleElement(tag)
         }
+    }
+
+    /// A hyperlink whose `r:id` (the URL) is resolved once the sheet's relationships are read.
+    struct PendingHyperlink {
+        var link: Hyperlink
+        var relationshipId: String?
+        var line: Int
+    }
+
+    /// Far beyond Excel's 65,530 links per sheet; a hostile part cannot grow the list without end.
+    static let maxHyperlinks = 1 << 20
+    private var droppedHyperlinks = false
+
+    private func readHyperlink(_ tag: XMLStartTag, _ parser: XMLStreamParser) {
+        guard let ref = tag["ref"], let range = CellRange(a1: ref) else {
+            warn("a hyperlink without a valid ref was ignored", parser)
+            return
+        }
+        guard hyperlinks.count < Self.maxHyperlinks else {
+            if !droppedHyperlinks { warn("more than \(Self.maxHyperlinks) hyperlinks; the rest were ignored", parser) }
+            droppedHyperlinks = true
+            return
+        }
+        // An empty attribute says nothing (libxlsxwriter writes `display=""` for a link without one).
+        func text(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : XMLValueText.unescape($0) } }
+        hyperlinks.append(PendingHyperlink(
+            link: Hyperlink(range: range, location: text(tag["location"]), display: text(tag["display"]),
+                            tooltip: text(tag["tooltip"])),
+            relationshipId: tag["id"].flatMap { $0.isEmpty ? nil : $0 }, line: parser.line))
     }
 
     /// `<conditionalFormatting>`, `<cfRule>`, `<dataValidation>` and their formulas.

@@ -162,8 +162,15 @@ public struct XLSXReader: Sendable {
         var sheet = parser.sheet
         sheet.visibility = entry.visibility
         var warnings = parser.warnings
+        // The sheet's relationships: its tables, hyperlink URLs and notes (comments) part.
+        var rels = RelationshipsParser(source: part)
+        do {
+            rels = try RelationshipsParser.read(for: part, in: archive)
+        } catch let error as XLSXError where parser.tableRelationshipIds.isEmpty && SheetNotesAndLinks.isContentProblem(error) {
+            warnings.append(XLSXWarning(part: PartPath.relationships(of: part), line: error.line, message:
+                "\(error.message); the sheet's notes and hyperlink URLs were not read"))
+        }
         if !parser.tableRelationshipIds.isEmpty {
-            let rels = try RelationshipsParser.read(for: part, in: archive)
             for id in parser.tableRelationshipIds {
                 guard let rel = rels[id], archive.contains(rel.target) else {
                     warnings.append(XLSXWarning(part: part, line: nil, message: "table relationship \(id) has no table part; ignored"))
@@ -174,6 +181,8 @@ public struct XLSXReader: Sendable {
                 if let table = tableParser.table { sheet.tables.append(table) }
             }
         }
+        try SheetNotesAndLinks.read(into: &sheet, hyperlinks: parser.hyperlinks, relationships: rels, archive: archive,
+                                    warnings: &warnings)
         return SheetResult(sheet: sheet, warnings: warnings, maxSharedStringIndex: parser.maxSharedStringIndex)
     }
 

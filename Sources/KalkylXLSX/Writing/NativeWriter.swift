@@ -350,6 +350,25 @@ final class NativeWorkbook {
                                        lxw_row_t(range.last.row), lxw_col_t(range.last.column)), "worksheet_autofilter")
     }
 
+    // MARK: - Notes and hyperlinks
+
+    /// A note (legacy comment), hidden until the cell is pointed at, in libxlsxwriter's default size.
+    /// The text and author are checked and escaped by the caller (`NoteAndLinkPlan`).
+    func writeNote(_ s: Int, _ row: Int, _ column: Int, text: String, author: String?) throws {
+        var options = lxw_comment_options()
+        options.visible = UInt8(LXW_COMMENT_DISPLAY_HIDDEN.rawValue)
+        options.author = author.map(keep)
+        try check(worksheet_write_comment_opt(try sheet(s), lxw_row_t(row), lxw_col_t(column), text, &options),
+                  "worksheet_write_comment_opt")
+    }
+
+    /// A hyperlink: `url` is a URL, or `internal:` and a place in the workbook. libxlsxwriter also
+    /// writes `string` into the cell (a blank for ""), so the caller writes the cell again after it.
+    func writeURL(_ s: Int, _ row: Int, _ column: Int, url: String, format: Int?, string: String, tooltip: String?) throws {
+        try check(worksheet_write_url_opt(try sheet(s), lxw_row_t(row), lxw_col_t(column), url, self.format(format),
+                                          string, tooltip), "worksheet_write_url_opt")
+    }
+
     // MARK: - Tables, conditional formats, data validations
 
     struct TableColumn {

@@ -14,6 +14,8 @@ struct SheetWriting {
     let externalNames: [String]
     let constantMemory: Bool
     let progress: ((WriteProgress) -> Void)?
+    /// Notes and hyperlinks, checked against libxlsxwriter's limits.
+    private let notesAndLinks: NoteAndLinkPlan
 
     private(set) var patches: [CellPatch] = []
     private(set) var warnings: [String] = []
@@ -33,6 +35,7 @@ struct SheetWriting {
         self.externalNames = externalNames
         self.constantMemory = constantMemory
         self.progress = progress
+        notesAndLinks = NoteAndLinkPlan(sheet: sheet)
     }
 
     private mutating func warn(_ message: String) {
@@ -71,6 +74,11 @@ struct SheetWriting {
         try writePageSetup(printTitles: printTitles, printArea: printArea)
         try writeConditionalFormats(formats: &formats)
         try writeDataValidations()
+        // Notes before any cell: in constant-memory mode a note cannot go on a row already flushed.
+        for note in notesAndLinks.notes {
+            try native.writeNote(handle, Int(note.address.row), Int(note.address.column), text: note.text, author: note.author)
+        }
+        for w in notesAndLinks.warnings { warn(w) }
     }
 
     /// A stored column width (characters of the default font, as in the file) as the width
@@ -238,6 +246,11 @@ struct SheetWriting {
                 }
             }
         }
+        // Hyperlinked cells the file has no record for (the link is written on its own there).
+        let links = notesAndLinks.links
+        if !links.isEmpty {
+            extras = Array(Set(extras + links.keys.filter { sheet.cells.index(of: $0) == nil }))
+        }
         extras.sort()
 
         var rowFormats = sheet.rows.sorted { $0.row < $1.row }[...]
@@ -301,6 +314,12 @@ struct SheetWriting {
                 }
             }
 
+            // The link first: libxlsxwriter writes into the cell, which is then written as it was.
+            let link = links.isEmpty ? nil : links[address]
+            if let link {
+                try native.writeURL(handle, row, Int(address.column), url: link.url, format: try format ?? formats.defaultHandle(),
+                                    string: link.string, tooltip: link.tooltip)
+            }
             if let formula, let text {
                 if case .array(_, _, let isDynamic) = formula.kind {
                     let range = arrayRanges[address] ?? CellRange(address)
@@ -314,6 +333,8 @@ struct SheetWriting {
                 cellsWritten += 1
             } else if try writeConstant(value, at: address, format: format, styled: style != nil) {
                 cellsWritten += 1
+            } else if let link, !link.string.isEmpty {
+                try native.writeBlank(handle, row, Int(address.column), format: try formats.defaultHandle())
             }
         }
         for r in rowFormats { try writeRowFormat(r, formats: &formats) }

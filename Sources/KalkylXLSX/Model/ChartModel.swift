@@ -63,8 +63,16 @@ public struct ChartModel: Sendable, Equatable {
 
     public var kind: Kind
     public var grouping: Grouping = .clustered
+    /// The `scatterStyle` or `radarStyle` of scatter and radar charts as read (`lineMarker`,
+    /// `smoothMarker`, `marker`, `filled`, …); nil for the other kinds.
+    public var variant: String?
     public var series: [Series] = []
     public var title: String?
+    /// A title taken from a cell: a reference formula such as `'Rapport'!$A$1` (then `title` is nil).
+    public var titleReference: String?
+    /// The file turned off the automatic title (`autoTitleDeleted`) that Excel otherwise shows for a
+    /// chart with one series.
+    public var autoTitleDeleted = false
     public var categoryAxisTitle: String?
     public var valueAxisTitle: String?
     /// Number format of the value axis, e.g. `#,##0`.

@@ -183,6 +183,9 @@ public struct XLSXReader: Sendable {
         }
         try SheetNotesAndLinks.read(into: &sheet, hyperlinks: parser.hyperlinks, relationships: rels, archive: archive,
                                     warnings: &warnings)
+        let drawings = try DrawingReader.read(sheetPart: part, relationships: rels, sheet: sheet, archive: archive)
+        sheet.charts = drawings.charts
+        warnings += drawings.warnings
         return SheetResult(sheet: sheet, warnings: warnings, maxSharedStringIndex: parser.maxSharedStringIndex)
     }
 

@@ -540,6 +540,230 @@ struct WritableDataValidation {
     var error: String?
 }
 
+// MARK: - Charts
+
+/// A value cached in a chart series, so that readers which never calculate (and Excel before it
+/// recalculates) draw the chart with the computed values rather than libxlsxwriter's zeros.
+enum ChartCachePoint: Equatable {
+    case number(Double)
+    case text(String)
+    case empty
+}
+
+/// The cached values of one reference of a chart, and the sheet it is on.
+struct ChartCache {
+    var sheet: String
+    /// Empty for a range libxlsxwriter cannot cache (two-dimensional or too long).
+    var points: [ChartCachePoint]
+}
+
+/// A chart as libxlsxwriter takes it, prepared and checked by `ChartWriting`. Formulas start with "=".
+struct WritableChart {
+    enum Kind {
+        case area, areaStacked, areaPercent, bar, barStacked, barPercent, column, columnStacked, columnPercent
+        case doughnut, line, lineStacked, linePercent, pie
+        case scatter, scatterStraight, scatterStraightWithMarkers, scatterSmooth, scatterSmoothWithMarkers
+        case radar, radarWithMarkers, radarFilled
+    }
+    enum Legend { case none, right, left, top, bottom, topRight }
+
+    struct Series {
+        var categories: String?
+        var categoryCache: ChartCache?
+        var values: String
+        var valueCache: ChartCache
+        /// A literal name, or a formula ("=Sheet!$B$1") with its cached text.
+        var name: String?
+        var nameCache: ChartCache?
+        var fillColor: UInt32?
+        var lineColor: UInt32?
+        var invertIfNegative = false
+        var dataLabels = false
+    }
+
+    var kind: Kind
+    var series: [Series]
+    /// A literal title, or a formula with its cached text.
+    var title: String?
+    var titleCache: ChartCache?
+    /// No title at all, not even the automatic one of a one-series chart.
+    var titleOff = false
+    var categoryAxisName: String?
+    var valueAxisName: String?
+    var valueAxisNumberFormat: String?
+    var legend: Legend = .right
+    /// The top-left cell and the offset into it, in pixels; the size as scales of 480 × 288 pixels.
+    var row: Int
+    var column: Int
+    var xOffset: Int
+    var yOffset: Int
+    var xScale: Double
+    var yScale: Double
+}
+
+extension NativeWorkbook {
+    /// A row's height in pixels as libxlsxwriter sizes it when it places a chart: a row it holds
+    /// (one written or formatted) by its own height, any other by the sheet's default. In
+    /// constant-memory mode it holds no rows at all by then.
+    func rowPixels(_ s: Int, _ row: Int) throws -> Int {
+        let ws = try sheet(s)
+        guard row >= 0, row < Grid.rowCount else { return 0 }
+        if let r = lxw_worksheet_find_row(ws, lxw_row_t(row)) {
+            return r.pointee.hidden != 0 ? 0 : Int(UInt32(4.0 / 3.0 * r.pointee.height))
+        }
+        return Int(UInt32(4.0 / 3.0 * ws.pointee.default_row_height))
+    }
+
+    /// Adds a chart and places it on a sheet. Nothing reaches libxlsxwriter before the checks pass,
+    /// so a chart it would refuse is never half made (an added chart that is not placed is an error
+    /// when the workbook closes).
+    func insertChart(_ s: Int, _ chart: WritableChart) throws {
+        let ws = try sheet(s)
+        let call = "chart on sheet \(s)"
+        guard !chart.series.isEmpty, chart.series.count <= 255 else {
+            throw NativeWriterError(call: call, message: "a chart needs 1 to 255 series")
+        }
+        guard chart.row >= 0, chart.row < Grid.rowCount, chart.column >= 0, chart.column < Grid.columnCount,
+              chart.xOffset >= 0, chart.yOffset >= 0, chart.xOffset < Int(Int32.max), chart.yOffset < Int(Int32.max),
+              chart.xScale.isFinite, chart.yScale.isFinite, chart.xScale > 0, chart.yScale > 0 else {
+            throw NativeWriterError(call: call, message: "the chart's place or size is outside the sheet")
+        }
+        let isScatter = [.scatter, .scatterStraight, .scatterStraightWithMarkers, .scatterSmooth, .scatterSmoothWithMarkers].contains(chart.kind)
+        for series in chart.series {
+            guard !series.values.isEmpty, !isScatter || series.categories != nil else {
+                throw NativeWriterError(call: call, message: "a series without values (or a scatter series without x values)")
+            }
+            for cache in [series.categoryCache, series.valueCache, series.nameCache] where (cache?.points.count ?? 0) > Int(UInt16.max) {
+                throw NativeWriterError(call: call, message: "a series cache of more than 65,535 points")
+            }
+        }
+        let type: lxw_chart_type = switch chart.kind {
+        case .area: LXW_CHART_AREA
+        case .areaStacked: LXW_CHART_AREA_STACKED
+        case .areaPercent: LXW_CHART_AREA_STACKED_PERCENT
+        case .bar: LXW_CHART_BAR
+        case .barStacked: LXW_CHART_BAR_STACKED
+        case .barPercent: LXW_CHART_BAR_STACKED_PERCENT
+        case .column: LXW_CHART_COLUMN
+        case .columnStacked: LXW_CHART_COLUMN_STACKED
+        case .columnPercent: LXW_CHART_COLUMN_STACKED_PERCENT
+        case .doughnut: LXW_CHART_DOUGHNUT
+        case .line: LXW_CHART_LINE
+        case .lineStacked: LXW_CHART_LINE_STACKED
+        case .linePercent: LXW_CHART_LINE_STACKED_PERCENT
+        case .pie: LXW_CHART_PIE
+        case .scatter: LXW_CHART_SCATTER
+        case .scatterStraight: LXW_CHART_SCATTER_STRAIGHT
+        case .scatterStraightWithMarkers: LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS
+        case .scatterSmooth: LXW_CHART_SCATTER_SMOOTH
+        case .scatterSmoothWithMarkers: LXW_CHART_SCATTER_SMOOTH_WITH_MARKERS
+        case .radar: LXW_CHART_RADAR
+        case .radarWithMarkers: LXW_CHART_RADAR_WITH_MARKERS
+        case .radarFilled: LXW_CHART_RADAR_FILLED
+        }
+        guard let c = workbook_add_chart(try book(), UInt8(type.rawValue)) else {
+            throw NativeWriterError(call: "workbook_add_chart", message: "libxlsxwriter could not make the chart")
+        }
+        for series in chart.series {
+            guard let ser = chart_add_series(c, series.categories, series.values) else {
+                throw NativeWriterError(call: "chart_add_series", message: "libxlsxwriter refused the series \(series.values)")
+            }
+            if let categories = series.categoryCache { try setCache(ser.pointee.categories, categories) }
+            try setCache(ser.pointee.values, series.valueCache)
+            if let name = series.name {
+                chart_series_set_name(ser, name)
+                if let cache = series.nameCache, name.hasPrefix("=") { try setCache(ser.pointee.title.range, cache) }
+            }
+            if let rgb = series.fillColor {
+                var fill = lxw_chart_fill()
+                fill.color = Self.color(rgb)
+                chart_series_set_fill(ser, &fill)
+            }
+            if let rgb = series.lineColor {
+                var line = lxw_chart_line()
+                line.color = Self.color(rgb)
+                chart_series_set_line(ser, &line)
+            }
+            if series.invertIfNegative { chart_series_set_invert_if_negative(ser) }
+            if series.dataLabels { chart_series_set_labels(ser) }
+        }
+        if let title = chart.title {
+            chart_title_set_name(c, title)
+            if let cache = chart.titleCache, title.hasPrefix("=") { try setCache(c.pointee.title.range, cache) }
+        } else if chart.titleOff {
+            chart_title_off(c)
+        }
+        // libxlsxwriter's x axis is the category axis, except in bar charts, where it is the value axis.
+        let isBar = [.bar, .barStacked, .barPercent].contains(chart.kind)
+        if chart.kind != .pie && chart.kind != .doughnut,
+           let x = chart_axis_get(c, LXW_CHART_AXIS_TYPE_X), let y = chart_axis_get(c, LXW_CHART_AXIS_TYPE_Y) {
+            let (categoryAxis, valueAxis) = isBar ? (y, x) : (x, y)
+            if let name = chart.categoryAxisName { chart_axis_set_name(categoryAxis, name) }
+            if let name = chart.valueAxisName { chart_axis_set_name(valueAxis, name) }
+            if let format = chart.valueAxisNumberFormat { chart_axis_set_num_format(valueAxis, format) }
+        }
+        let legend: lxw_chart_legend_position = switch chart.legend {
+        case .none: LXW_CHART_LEGEND_NONE
+        case .right: LXW_CHART_LEGEND_RIGHT
+        case .left: LXW_CHART_LEGEND_LEFT
+        case .top: LXW_CHART_LEGEND_TOP
+        case .bottom: LXW_CHART_LEGEND_BOTTOM
+        case .topRight: LXW_CHART_LEGEND_TOP_RIGHT
+        }
+        chart_legend_set_position(c, UInt8(legend.rawValue))
+
+        var options = lxw_chart_options()
+        options.x_offset = Int32(chart.xOffset)
+        options.y_offset = Int32(chart.yOffset)
+        options.x_scale = chart.xScale
+        options.y_scale = chart.yScale
+        try check(worksheet_insert_chart_opt(ws, lxw_row_t(chart.row), lxw_col_t(chart.column), c, &options),
+                  "worksheet_insert_chart_opt")
+    }
+
+    /// Fills a series range's cache with our values and tells libxlsxwriter to leave it alone
+    /// (`ignore_cache`, as its own test helper does). Setting the sheet name also spares it parsing
+    /// the formula, which it does without understanding doubled quotes. The points are allocated
+    /// with calloc and strdup: libxlsxwriter frees them with free() along with the chart. A text
+    /// cache (`strCache`) needs text in every point, so numbers are spelled out there.
+    private func setCache(_ range: UnsafeMutablePointer<lxw_series_range>?, _ cache: ChartCache) throws {
+        guard let range, let head = range.pointee.data_cache else { return }
+        guard head.pointee.stqh_first == nil, range.pointee.sheetname == nil else { return }  // already filled
+        guard let name = strdup(cache.sheet) else { throw NativeWriterError(call: "chart cache", message: "out of memory") }
+        range.pointee.sheetname = name
+        range.pointee.ignore_cache = 1
+        let nextOffset = MemoryLayout<lxw_series_data_point>.offset(of: \lxw_series_data_point.list_pointers)!
+        let hasText = cache.points.contains { if case .text = $0 { true } else { false } }
+        for var p in cache.points {
+            if hasText, case .number(let x) = p { p = .text(NumberText.general(x)) }
+            guard let raw = calloc(1, MemoryLayout<lxw_series_data_point>.size) else {
+                throw NativeWriterError(call: "chart cache", message: "out of memory")
+            }
+            let point = raw.bindMemory(to: lxw_series_data_point.self, capacity: 1)
+            switch p {
+            case .number(let x):
+                point.pointee.number = x.isFinite ? x : 0
+                if !x.isFinite { point.pointee.no_data = 1 }
+            case .text(let s):
+                guard let copy = strdup(s) else {
+                    free(raw)
+                    throw NativeWriterError(call: "chart cache", message: "out of memory")
+                }
+                point.pointee.is_string = 1
+                point.pointee.string = copy
+            case .empty:
+                point.pointee.no_data = 1
+            }
+            // STAILQ_INSERT_TAIL(head, point, list_pointers)
+            point.pointee.list_pointers.stqe_next = nil
+            head.pointee.stqh_last.pointee = point
+            head.pointee.stqh_last = (raw + nextOffset).assumingMemoryBound(to: UnsafeMutablePointer<lxw_series_data_point>?.self)
+        }
+        range.pointee.num_data_points = UInt16(cache.points.count)
+        range.pointee.has_string_cache = hasText ? 1 : 0
+    }
+}
+
 // MARK: - Numeric locale
 
 /// Runs `body` with this thread's LC_NUMERIC set to "C" (libxlsxwriter prints numbers with printf,

@@ -198,6 +198,7 @@ struct WorkbookWriting {
 
         // Sheets.
         var activated = false
+        var charts = ChartWriting(model: model, engine: engine, native: native, excludedSheets: excluded)
         for (o, m) in selected.enumerated() {
             let sheet = model.sheets[m]
             var writer = SheetWriting(sheet: sheet, modelIndex: m, handle: handles[o], native: native, engine: engine,
@@ -206,6 +207,7 @@ struct WorkbookWriting {
                                       progress: options.progress)
             try writer.writeLayout(formats: &formats, printTitles: printTitles[o], printArea: printAreas[o])
             try writer.writeCells(formats: &formats)
+            try charts.write(sheet, handle: handles[o])
             if sheet.view.isSelected && !activated && sheet.visibility == .visible {
                 try native.activate(handles[o])
                 activated = true
@@ -225,6 +227,7 @@ struct WorkbookWriting {
                 pass.sheetPatches["xl/worksheets/sheet\(o + 1).xml"] = writer.patches
             }
         }
+        report.warnings += charts.warnings
         if !activated, let first = selected.firstIndex(where: { model.sheets[$0].visibility == .visible }) {
             try native.activate(handles[first])
         }

@@ -20,6 +20,7 @@ extension Workbook {
         var graphTime = Duration.zero
         if structureChanged {
             keptCriteriaIndexes.removeAll()
+            keptGroupedIndexes.removeAll()
             formulaCellIndexCache = nil
             clearCalculationDiagnostics()
             rebuildGraph()
@@ -258,6 +259,9 @@ struct RecalculationRun {
 /// Per-recalculation caches (criteria indexes over ranges), dropped when cells change.
 struct CalculationCaches {
     var criteriaIndexes: [CriteriaIndexKey: CriteriaIndex] = [:]
+    var groupedIndexes: [GroupedIndexKey: GroupedCriteriaIndex] = [:]
+    /// Areas known to hold no formula cell during this run.
+    var formulaFree: [Reference.Area: Bool] = [:]
     /// Running totals: the SUM of a column from a fixed first row down to `lastRow`, so that
     /// `=SUM($B$1:Bn)` filled down n rows costs n additions, not n²/2.
     var prefixSums: [PrefixSumKey: PrefixSum] = [:]

@@ -112,6 +112,9 @@ extension EvaluationContext {
             let all = criteria.allSatisfy { $0.matches(.empty) }
             return .success((all ? (0..<Int32(min(shape.cellCount, 1 << 20))).map { $0 } : [], shape))
         }
+        if let grouped = try groupedOffsets(areas: areas, criteria: criteria, usable: usable) {
+            return .success((grouped, shape))
+        }
         // Equality criteria are answered by their ranges' indexes: intersect those row lists
         // (smallest first) and read cells only for the other criteria.
         var lists: [[Int32]] = []
@@ -172,6 +175,77 @@ extension EvaluationContext {
                              column: Int(area.range.first.column) + offset % columns)
     }
 
+    /// The first `count` positions of an area (row-major). An area without formula cells is read
+    /// straight from the sheet, without asking for each cell whether it is still to be computed.
+    func values(in area: Reference.Area, count: Int) throws -> [CellValue] {
+        var values: [CellValue] = []
+        values.reserveCapacity(count)
+        if isFormulaFree(area) {
+            let sheet = workbook.sheets[area.sheet]
+            let columns = area.range.columnCount, top = Int(area.range.first.row), left = Int(area.range.first.column)
+            for i in 0..<count { values.append(sheet.value(row: top + i / columns, column: left + i % columns)) }
+        } else {
+            for i in 0..<count { values.append(try value(in: area, offset: i)) }
+        }
+        return values
+    }
+
+    /// Whether no formula cell lies in the area (on an existing sheet), remembered for the run.
+    func isFormulaFree(_ area: Reference.Area) -> Bool {
+        if let known = caches.formulaFree[area] { return known }
+        let free = area.sheet < workbook.sheets.count && !workbook.areaHasFormulas(area)
+        caches.formulaFree[area] = free
+        return free
+    }
+
+    /// Below this many positions a scan with one-column indexes is as fast as building a grouped index.
+    static let groupedIndexThreshold = 2_048
+
+    /// The matching positions from a grouped index, when every criterion is an equality an index
+    /// can look up or an order comparison with a number on one common range, and there is more
+    /// than one equality or an order comparison to answer (see `GroupedCriteriaIndex`).
+    private func groupedOffsets(areas: [Reference.Area], criteria: [Criterion], usable: Int) throws -> [Int32]? {
+        guard usable >= Self.groupedIndexThreshold else { return nil }
+        var equality: [(area: Reference.Area, key: CriteriaIndex.Key)] = []
+        var orderedArea: Reference.Area?
+        var ordered: [Criterion] = []
+        for (area, criterion) in zip(areas, criteria) {
+            if let key = criterion.indexKey {
+                equality.append((area, key))
+            } else if criterion.isNumericOrder, orderedArea == nil || orderedArea == area {
+                orderedArea = area
+                ordered.append(criterion)
+            } else {
+                return nil
+            }
+        }
+        guard equality.count >= 2 || orderedArea != nil else { return nil }
+        equality.sort { Self.precedes($0.area, $1.area) }
+        let key = GroupedIndexKey(equality: equality.map(\.area), ordered: orderedArea)
+        let index: GroupedCriteriaIndex
+        if let cached = caches.groupedIndexes[key], cached.count == usable {
+            index = cached
+        } else if let kept = workbook.keptGroupedIndexes[key], kept.count == usable {
+            index = kept
+            caches.groupedIndexes[key] = kept
+        } else {
+            func column(_ area: Reference.Area) throws -> [CellValue] { try values(in: area, count: usable) }
+            index = GroupedCriteriaIndex(equality: try equality.map { try column($0.area) },
+                                         ordered: try orderedArea.map(column))
+            caches.groupedIndexes[key] = index
+            // Formula cells in a range change during recalculations; only plain data is kept.
+            if !(equality.map(\.area) + [orderedArea].compactMap { $0 }).contains(where: workbook.areaHasFormulas) {
+                workbook.keptGroupedIndexes[key] = index
+            }
+        }
+        return index.offsets(for: equality.map(\.key), ordered: ordered)
+    }
+
+    private static func precedes(_ a: Reference.Area, _ b: Reference.Area) -> Bool {
+        (a.sheet, a.range.first.row, a.range.first.column, a.range.last.row, a.range.last.column)
+            < (b.sheet, b.range.first.row, b.range.first.column, b.range.last.row, b.range.last.column)
+    }
+
     private func criteriaIndex(for area: Reference.Area, limit: Int) throws -> CriteriaIndex {
         let key = CriteriaIndexKey(area: area)
         if let cached = caches.criteriaIndexes[key] { return cached }
@@ -179,10 +253,7 @@ extension EvaluationContext {
             caches.criteriaIndexes[key] = kept
             return kept
         }
-        var values: [CellValue] = []
-        values.reserveCapacity(limit)
-        for i in 0..<limit { values.append(try value(in: area, offset: i)) }
-        let index = CriteriaIndex(values: values)
+        let index = CriteriaIndex(values: try values(in: area, count: limit))
         caches.criteriaIndexes[key] = index
         // Formula cells in the range change during recalculations; only plain data is kept.
         if !workbook.areaHasFormulas(area) { workbook.keptCriteriaIndexes[area] = index }

@@ -34,6 +34,8 @@ public final class Workbook {
     /// Criteria indexes of ranges without formulas, kept across recalculations until a cell in them
     /// changes (a new report month reuses the ledger's indexes).
     var keptCriteriaIndexes: [Reference.Area: CriteriaIndex] = [:]
+    /// Grouped indexes (equality columns + an ordered column), kept the same way.
+    var keptGroupedIndexes: [GroupedIndexKey: GroupedCriteriaIndex] = [:]
     var formulaCellIndexCache: FormulaCellIndex?
     /// Dynamic arrays showing #SPILL!, with the range they want: clearing a cell there retries them.
     var blockedSpills: [Int32: CellRange] = [:]
@@ -227,7 +229,13 @@ public final class Workbook {
     }
 
     func forgetCriteriaIndexes(touching cells: [CellKey]) {
-        guard !keptCriteriaIndexes.isEmpty, !cells.isEmpty else { return }
+        guard !cells.isEmpty else { return }
+        func touched(_ area: Reference.Area) -> Bool {
+            cells.contains { $0.sheet == area.sheet && area.range.contains(CellAddress(row: $0.row, column: $0.column)) }
+        }
+        for key in Array(keptGroupedIndexes.keys) where (key.equality + [key.ordered].compactMap { $0 }).contains(where: touched) {
+            keptGroupedIndexes.removeValue(forKey: key)
+        }
         for area in Array(keptCriteriaIndexes.keys) {
             let r = area.range
             if cells.contains(where: { $0.sheet == area.sheet && r.contains(CellAddress(row: $0.row, column: $0.column)) }) {

@@ -116,6 +116,7 @@ extension WorksheetModel {
             }
         }
         for c in charts.indices {
+            charts[c].titleReference = charts[c].titleReference.map { edit($0, own) }
             for s in charts[c].series.indices {
                 charts[c].series[s].values = edit(charts[c].series[s].values, own)
                 charts[c].series[s].categories = charts[c].series[s].categories.map { edit($0, own) }

@@ -1,0 +1,151 @@
+/// The shape of a budget report's SUMIFS — equality on some ledger columns (cost centre, account)
+/// and an order comparison on one (the period, `"<="&Rapportmånad`) — answered without scanning:
+/// the ledger's positions grouped by their values in the equality columns, each group sorted by
+/// the ordered column. A call is one hash lookup and two binary searches; the matching positions
+/// come back in ascending order, so sums add in the same order as a scan and give the same result.
+///
+/// Built once per set of ranges and kept across recalculations until one of its ranges is edited
+/// (a new report month reuses it; an edited amount in the summed column does not touch it).
+struct GroupedCriteriaIndex {
+    struct Group {
+        /// The ordered column's values, ascending (only positions where it holds a number: an order
+        /// comparison with a number never matches anything else).
+        var values: [Double] = []
+        /// The positions, in the same order as `values` (ties in ascending position).
+        var offsets: [Int32] = []
+    }
+
+    /// How many leading positions were indexed.
+    let count: Int
+    let hasOrderedColumn: Bool
+    /// Each equality column's distinct keys, numbered.
+    private var keyIDs: [[CriteriaIndex.Key: Int32]]
+    /// The group of each combination of key numbers.
+    private var groupIDs: [[Int32]: Int] = [:]
+    private var groups: [Group] = []
+
+    /// `equality[c][i]`: the value of position i in the c-th equality column; `ordered`: the ordered
+    /// column's values, when there is one.
+    init(equality: [[CellValue]], ordered: [CellValue]?) {
+        count = equality.first?.count ?? ordered?.count ?? 0
+        hasOrderedColumn = ordered != nil
+        keyIDs = Array(repeating: [:], count: equality.count)
+        var combination = [Int32](repeating: 0, count: equality.count)
+        var extra: [[Int32]] = []
+        for i in 0..<count {
+            var orderValue = 0.0
+            if let ordered {
+                guard case .number(let x) = ordered[i] else { continue }
+                orderValue = x
+            }
+            // The keys position i answers to in each column: a text that reads as a number answers
+            // to both, as for a one-column index (rare: the other combinations go to `extra`).
+            var matchesSomething = true
+            var alternatives: [(column: Int, id: Int32)] = []
+            for (c, column) in equality.enumerated() {
+                let own = Self.keys(of: column[i])
+                guard let first = own.first else { matchesSomething = false; break }
+                combination[c] = id(first, column: c)
+                for other in own.dropFirst() { alternatives.append((c, id(other, column: c))) }
+            }
+            extra.removeAll(keepingCapacity: true)
+            for (c, alternative) in alternatives {
+                extra += ([combination] + extra).map { var k = $0; k[c] = alternative; return k }
+            }
+            guard matchesSomething else { continue }
+            for key in [combination] + extra {
+                let g: Int
+                if let existing = groupIDs[key] { g = existing } else {
+                    g = groups.count
+                    groupIDs[key] = g
+                    groups.append(Group())
+                }
+                groups[g].values.append(orderValue)
+                groups[g].offsets.append(Int32(i))
+            }
+        }
+        if ordered != nil {
+            for g in groups.indices where !Self.isSorted(groups[g].values) {
+                let group = groups[g]
+                let order = group.values.indices.sorted { (group.values[$0], group.offsets[$0]) < (group.values[$1], group.offsets[$1]) }
+                groups[g] = Group(values: order.map { group.values[$0] }, offsets: order.map { group.offsets[$0] })
+            }
+        }
+    }
+
+    private mutating func id(_ key: CriteriaIndex.Key, column: Int) -> Int32 {
+        if let existing = keyIDs[column][key] { return existing }
+        let new = Int32(keyIDs[column].count)
+        keyIDs[column][key] = new
+        return new
+    }
+
+    private static func isSorted(_ values: [Double]) -> Bool {
+        zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }
+    }
+
+    private static func keys(of value: CellValue) -> [CriteriaIndex.Key] {
+        switch value {
+        case .number(let n): return [.number(n == 0 ? 0 : n)]
+        case .text(let s):
+            if let n = Coercion.parseNumber(s) { return [.text(s.lowercased()), .number(n == 0 ? 0 : n)] }
+            return [.text(s.lowercased())]
+        case .boolean(let b): return [.boolean(b)]
+        case .error(let e): return [.error(e)]
+        case .empty: return []
+        }
+    }
+
+    /// The positions whose equality columns hold `key` and whose ordered column satisfies every
+    /// criterion in `ordered` (order comparisons with a number), ascending.
+    func offsets(for key: [CriteriaIndex.Key], ordered: [Criterion]) -> [Int32] {
+        var ids: [Int32] = []
+        ids.reserveCapacity(key.count)
+        for (c, k) in key.enumerated() {
+            guard let id = keyIDs[c][k] else { return [] }
+            ids.append(id)
+        }
+        guard let g = groupIDs[ids] else { return [] }
+        let group = groups[g]
+        var low = 0, high = group.values.count
+        for criterion in ordered {
+            // Each comparison holds on a prefix (less…) or a suffix (greater…) of the sorted values.
+            let holds = { (x: Double) in criterion.matches(.number(x)) }
+            if criterion.comparison == .less || criterion.comparison == .lessOrEqual {
+                high = min(high, Self.partition(group.values, low, high) { holds($0) })
+            } else {
+                low = max(low, Self.partition(group.values, low, high) { !holds($0) })
+            }
+        }
+        guard low < high else { return [] }
+        let slice = group.offsets[low..<high]
+        return hasOrderedColumn ? slice.sorted() : Array(slice)
+    }
+
+    /// The first index in `low..<high` where `isPrefix` stops holding (it holds on a prefix).
+    private static func partition(_ values: [Double], _ low: Int, _ high: Int, _ isPrefix: (Double) -> Bool) -> Int {
+        var lo = low, hi = high
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if isPrefix(values[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+/// Which ranges a grouped index covers: the equality columns in a fixed order, and the ordered one.
+struct GroupedIndexKey: Hashable {
+    let equality: [Reference.Area]
+    let ordered: Reference.Area?
+}
+
+extension Criterion {
+    /// An order comparison with a number (`"<=5"`, `">="&A1`), which a grouped index answers.
+    var isNumericOrder: Bool {
+        guard case .number = operand else { return false }
+        switch comparison {
+        case .less, .lessOrEqual, .greater, .greaterOrEqual: return true
+        case .equal, .notEqual: return false
+        }
+    }
+}

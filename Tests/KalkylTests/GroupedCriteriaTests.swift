@@ -1,0 +1,79 @@
+import Testing
+@testable import Kalkyl
+
+/// SUMIFS/COUNTIFS over a ledger large enough for the grouped index (equality columns + an
+/// ordered period column) give exactly what a scan with Excel's criteria rules gives.
+@Suite struct GroupedCriteriaTests {
+    static let rows = 4_000
+
+    /// Columns: A cost centre (text, some as numeric text), B account (number), C period (number,
+    /// some blank or text), D amount (with a text and a blank now and then).
+    static func ledger() -> (Workbook, [[CellValue]]) {
+        let book = Workbook()
+        let s = book.addSheet(named: "Huvudbok")
+        _ = book.addSheet(named: "Rapport")
+        var rows: [[CellValue]] = []
+        var x: UInt64 = 12345
+        func next() -> Int { x = x &* 6364136223846793005 &+ 1442695040888963407; return Int(x >> 33) }
+        for r in 0..<rows.count + Self.rows {
+            let centre: CellValue = r % 97 == 0 ? .text("1010") : .text(["KS1", "ks1", "KS2", "Nära", "KS3"][next() % 5])
+            let account: CellValue = .number(Double(4000 + (next() % 4) * 10))
+            let period: CellValue = r % 101 == 0 ? .empty : (r % 103 == 0 ? .text("5") : .number(Double(202601 + next() % 12)))
+            let amount: CellValue = r % 89 == 0 ? .text("x") : (r % 83 == 0 ? .empty : .number(Double(next() % 100_000) / 100 - 300))
+            let row = [centre, account, period, amount]
+            for (c, v) in row.enumerated() { book.setValue(v, sheet: s, at: CellAddress(row: r, column: c)) }
+            rows.append(row)
+        }
+        return (book, rows)
+    }
+
+    @Test func sumifsAndCountifsAgreeWithAScan() throws {
+        let (book, rows) = Self.ledger()
+        let n = Self.rows
+        let cases: [(String, [(Int, Criterion)])] = [
+            ("\"KS1\",Huvudbok!B1:B\(n),4010,Huvudbok!C1:C\(n),\"<=\"&202605", [(0, Criterion(.text("KS1"))), (1, Criterion(.number(4010))), (2, Criterion(.text("<=202605")))]),
+            ("\"ks2\",Huvudbok!C1:C\(n),\">=202603\",Huvudbok!C1:C\(n),\"<202607\"", [(0, Criterion(.text("ks2"))), (2, Criterion(.text(">=202603"))), (2, Criterion(.text("<202607")))]),
+            ("1010,Huvudbok!B1:B\(n),4000", [(0, Criterion(.number(1010))), (1, Criterion(.number(4000)))]),
+            ("\"Nära\",Huvudbok!C1:C\(n),\">\"&202612", [(0, Criterion(.text("Nära"))), (2, Criterion(.text(">202612")))]),
+            ("\"KS3\",Huvudbok!C1:C\(n),\"<=5\"", [(0, Criterion(.text("KS3"))), (2, Criterion(.text("<=5")))]),
+        ]
+        for (i, (arguments, criteria)) in cases.enumerated() {
+            let r = CellAddress(row: i, column: 0)
+            book.setFormula("SUMIFS(Huvudbok!D1:D\(n),Huvudbok!A1:A\(n),\(arguments))", sheet: 1, at: r)
+            book.setFormula("COUNTIFS(Huvudbok!A1:A\(n),\(arguments))", sheet: 1, at: CellAddress(row: i, column: 1))
+            _ = criteria
+        }
+        book.recalculate()
+        for (i, (_, criteria)) in cases.enumerated() {
+            var sum = 0.0, count = 0
+            for row in rows where criteria.allSatisfy({ $0.1.matches(row[$0.0]) }) {
+                count += 1
+                if case .number(let x) = row[3] { sum += x }
+            }
+            #expect(book.value(sheet: 1, at: CellAddress(row: i, column: 0)) == .number(sum), "case \(i)")
+            #expect(book.value(sheet: 1, at: CellAddress(row: i, column: 1)) == .number(Double(count)), "case \(i)")
+            #expect(count > 0 || i >= 3, "case \(i) should match something")  // 4: text "5" is no number for "<=5"
+        }
+    }
+
+    @Test func theIndexIsKeptForANewMonthAndForgottenWhenACriteriaColumnIsEdited() throws {
+        let (book, _) = Self.ledger()
+        let n = Self.rows
+        book.setValue(.number(202603), sheet: 1, at: CellAddress(row: 0, column: 5))
+        try book.setFormula("SUMIFS(Huvudbok!D1:D\(n),Huvudbok!A1:A\(n),\"KS2\",Huvudbok!C1:C\(n),\"<=\"&F1)", at: "Rapport!A1")
+        try book.setFormula("COUNTIFS(Huvudbok!A1:A\(n),\"KS2\",Huvudbok!C1:C\(n),\"<=\"&F1)", at: "Rapport!B1")
+        book.recalculate()
+        #expect(book.keptGroupedIndexes.count == 1)
+        let before = book.value(at: "Rapport!B1")
+        try book.setValue(.number(202612), at: "Rapport!F1")
+        book.recalculate()
+        #expect(book.keptGroupedIndexes.count == 1)
+        // A row moved into KS2 with an early period: the index is rebuilt and counts it.
+        try book.setValue(.number(202601), at: "Huvudbok!C2")
+        try book.setValue(.text("KS2"), at: "Huvudbok!A2")
+        try book.setValue(.number(202601), at: "Rapport!F1")
+        book.recalculate()
+        guard case .number(let early) = book.value(at: "Rapport!B1"), case .number(let all) = before else { Issue.record("not numbers"); return }
+        #expect(early >= 1 && early < all)
+    }
+}

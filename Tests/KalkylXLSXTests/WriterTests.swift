@@ -508,12 +508,12 @@ struct WriterTests {
         let staleURL = scratch.url.appendingPathComponent("stale.xlsx")
         try XLSXWriter(options: WriterSupport.options()).write(stale, calculated: nil, to: staleURL)
 
-        func convert(_ file: URL) throws -> (status: Int32, log: String) {
+        func convert(_ file: URL, to format: String = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                     into folder: URL? = nil) throws -> (status: Int32, log: String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: soffice)
             process.arguments = ["-env:UserInstallation=file://\(scratch.url.path)/profile", "--headless", "--norestore",
-                                 "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-                                 "--outdir", scratch.url.path, file.path]
+                                 "--convert-to", format, "--outdir", (folder ?? scratch.url).path, file.path]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
@@ -549,6 +549,16 @@ struct WriterTests {
         #expect(cell(data, "E4") == "0.3")
         #expect(cell(try table("lo-Andra.csv"), "B1") == "1241.5")
         #expect(cell(try table("stale-Blad1.csv"), "B1") == "42", "LibreOffice recalculated instead of reading the cached value")
+
+        // The same file printed: a PDF, and nothing in the log about errors or repairs.
+        let pdfFolder = scratch.url.appendingPathComponent("pdf", isDirectory: true)
+        let (pdfStatus, pdfLog) = try convert(url, to: "pdf", into: pdfFolder)
+        #expect(pdfStatus == 0, "soffice: \(pdfLog)")
+        let pdfLower = pdfLog.lowercased()
+        #expect(!pdfLower.contains("repair") && !pdfLower.contains("error") && !pdfLower.contains("corrupt"), "soffice: \(pdfLog)")
+        let pdf = try Data(contentsOf: pdfFolder.appendingPathComponent("lo.pdf"))
+        #expect(pdf.count > 1_000, "a PDF of \(pdf.count) bytes")
+        #expect(pdf.prefix(5).elementsEqual(Array("%PDF-".utf8)), "not a PDF: \(String(decoding: pdf.prefix(8), as: UTF8.self))")
     }
 }
 

@@ -149,11 +149,13 @@ struct FormatMapper {
     private func apply(_ fill: Fill, to s: inout FormatSpec, differential: Bool) {
         guard fill.pattern != "none", fill.pattern != "gradient" else { return }
         s.pattern = fill.pattern
-        if fill.pattern == "solid" {
+        if fill.pattern == "solid" && differential {
+            // A differential format's solid fill is its bgColor (Excel's convention, and the only
+            // one LibreOffice reads); libxlsxwriter writes a dxf's bg colour there.
+            s.patternBackground = (fill.background ?? fill.foreground).flatMap(resolve)
+        } else if fill.pattern == "solid" {
             // A solid fill shows its foreground colour; libxlsxwriter writes fg for a solid pattern.
-            // A differential format keeps its colour in bgColor (Excel's own convention).
-            let color = differential ? (fill.background ?? fill.foreground) : (fill.foreground ?? fill.background)
-            s.patternForeground = color.flatMap(resolve)
+            s.patternForeground = (fill.foreground ?? fill.background).flatMap(resolve)
         } else {
             s.patternForeground = fill.foreground.flatMap(resolve)
             s.patternBackground = fill.background.flatMap(resolve)

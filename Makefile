@@ -37,6 +37,15 @@ run: build
 	  --data Workbooks/data/vardstatistik.csv \
 	  --period $(PERIOD) -o out/vardstatistik-$(PERIOD).xlsx
 
+# Renders the first page of each sample report with LibreOffice into docs/*.png.
+.PHONY: render
+render: run
+	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+	@command -v pdftoppm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
+	soffice -env:UserInstallation=file://$(CURDIR)/.build/lo-profile --headless --norestore --convert-to pdf --outdir out/pdf \
+	  out/intakter-kostnader-$(PERIOD).xlsx out/bemanning-$(PERIOD).xlsx out/vardstatistik-$(PERIOD).xlsx
+	for r in intakter-kostnader bemanning vardstatistik; do pdftoppm -png -r 100 -f 1 -l 1 -singlefile out/pdf/$$r-$(PERIOD).pdf docs/$$r; done
+
 # Regenerates the templates and sample data in Workbooks/ from Workbooks/Generator.
 .PHONY: workbooks
 workbooks: deps

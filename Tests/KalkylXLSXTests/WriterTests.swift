@@ -200,6 +200,10 @@ struct WriterTests {
         #expect(s.conditionalFormats.last?.rules.first?.formulas == ["$B2<0"])
         let dxf = try #require(s.conditionalFormats.first?.rules.first?.differentialFormat)
         #expect(again.styles.differentialFormats[dxf].font?.bold == true)
+        // The rule's fill keeps its colour where Excel and LibreOffice look for it: bgColor.
+        #expect(again.styles.differentialFormats[dxf].fill?.background == .rgb(0xFFFF_C7CE))
+        let stylesXML = try WriterSupport.part("xl/styles.xml", of: url)
+        #expect(stylesXML.contains(#"<bgColor rgb="FFFFC7CE"/>"#), "dxf fill: \(stylesXML)")
         #expect(s.dataValidations.first?.type == "list" && s.dataValidations.first?.formula1 == "\"Ja,Nej\"")
         #expect(s.dataValidations.first?.ranges.map(\.a1) == ["K2:K10"])
 

@@ -8,7 +8,8 @@ struct KalkylBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kalkyl-bench",
         abstract: "Measure Kalkyl's phases on generated workloads.",
-        subcommands: [ReadBenchmark.self, EngineBenchmark.self, WriteBenchmark.self, GenerateLedger.self])
+        subcommands: [ReadBenchmark.self, EngineBenchmark.self, WriteBenchmark.self, GenerateLedger.self,
+                      PeerWorkloadsCommand.self, PeerPhasesCommand.self])
 }
 
 struct GenerateLedger: ParsableCommand {

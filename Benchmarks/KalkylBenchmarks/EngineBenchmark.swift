@@ -12,6 +12,7 @@ struct EngineBenchmark: ParsableCommand {
     @Option(help: "Measured runs per phase (median reported).") var runs = 5
     @Option(help: "Rows of the running-totals workload (quadratic until SUM over growing ranges is incremental).")
     var runningTotalRows = 10_000
+    @Flag(help: "Only the ledger report workloads (for profiling).") var ledgerOnly = false
 
     func run() throws {
         func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -49,6 +50,7 @@ struct EngineBenchmark: ParsableCommand {
         }
         add("edit one ledger amount, recalc", edit, evaluations: evaluations)
         book = Workbook()
+        if ledgerOnly { return }
 
         // 4. A 100,000-cell chain and a 200,000-cell arithmetic grid.
         let chain = Workbook()

@@ -28,6 +28,7 @@ struct EngineConformanceTests {
     @Test("every formula of the corpus computes the cached value, or is a listed known failure")
     func corpus() throws {
         var failures: [Failure] = []
+        var clockCells = 0
         var checked: [String: [String: (pass: Int, total: Int)]] = [:]  // corpus → category → counts
         let workbooks = try Self.workbooks()
         #expect(workbooks.count >= 230, "the conformance corpus should be at \(Self.corpus.path)")
@@ -37,7 +38,18 @@ struct EngineConformanceTests {
             let model = try XLSXReader().read(Self.corpus.appendingPathComponent(workbook))
             let book = Workbook(model)
             book.calculateAll()
+            // Cells that depend on the clock or on chance hold the values of the day the file was
+            // saved; the corpus marks most, not those reached through names or spills.
+            let timeDependent = book.cells(dependingOn: Self.clockAndChance)
+            func dependsOnClock(_ sheet: String, _ a1: String) -> Bool {
+                guard let s = book.sheetIndex(named: sheet), let a = CellAddress(a1: a1) else { return false }
+                return timeDependent.contains { $0.sheet == s && $0.range.contains(a) }
+            }
             for cell in expected["cells"] as? [[String: Any]] ?? [] where cell["skip"] == nil {
+                if dependsOnClock(cell["sheet"] as? String ?? "", cell["cell"] as? String ?? "") {
+                    clockCells += 1
+                    continue
+                }
                 let category = cell["category"] as? String ?? "?"
                 let sheetName = cell["sheet"] as? String ?? ""
                 let a1 = cell["cell"] as? String ?? ""
@@ -56,6 +68,7 @@ struct EngineConformanceTests {
             }
         }
         print(Self.summary(checked))
+        print("\(clockCells) cells depend on TODAY/NOW/RAND* (through names or spills too) and are not compared")
 
         let environment = ProcessInfo.processInfo.environment
         if environment["KALKYL_WRITE_KNOWN_FAILURES"] == "1" || environment["KALKYL_FAILURES_OUT"] != nil {
@@ -78,6 +91,8 @@ struct EngineConformanceTests {
     }
 
     // MARK: - Helpers
+
+    static let clockAndChance: Set<String> = ["TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"]
 
     static func workbooks() throws -> [String] {
         var out: [String] = []

@@ -175,6 +175,55 @@ public final class Workbook {
         return f.anchor == cell ? f.text : nil
     }
 
+    /// The cells an array formula entered at `anchor` fills: a legacy array's range, or where a
+    /// dynamic array spilled in the last calculation (its anchor alone when it could not spill).
+    /// nil when no array formula is entered there.
+    public func arrayRange(sheet: Int, at anchor: CellAddress) -> CellRange? {
+        guard let node = formulaAt[CellKey(sheet: sheet, cell: anchor)] else { return nil }
+        let f = formulas[Int(node)]
+        guard f.anchor == anchor, f.arrayRange != nil || f.spills else { return nil }
+        return f.range
+    }
+
+    /// The formula cells whose value a call to one of `functions` (upper-case names, e.g. TODAY,
+    /// NOW, RAND) reaches — in their own formula, through a defined name, or through other formulas
+    /// — as their sheet and the range they fill. Known after a recalculation.
+    public func cells(dependingOn functions: Set<String>) -> [(sheet: Int, range: CellRange)] {
+        guard !structureChanged else { return [] }
+        var stack: [Int32] = []
+        for (i, f) in formulas.enumerated() where !f.isRemoved && calls(functions, in: f.expression, sheet: Int(f.sheet), depth: 0) {
+            stack.append(Int32(i))
+        }
+        var seen = Set<Int32>()
+        while let n = stack.popLast() {
+            guard seen.insert(n).inserted else { continue }
+            stack.append(contentsOf: graph.dependents[Int(n)])
+        }
+        return seen.filter { !graph.isRange($0) && !formulas[Int($0)].isRemoved }.sorted().map {
+            (Int(formulas[Int($0)].sheet), formulas[Int($0)].range)
+        }
+    }
+
+    private func calls(_ functions: Set<String>, in e: Expression, sheet: Int, depth: Int) -> Bool {
+        guard depth < 32 else { return false }
+        switch e {
+        case .call(let f, let args):
+            if functions.contains(f.name.uppercased()) { return true }
+            if case .unknown(let name) = f, let entry = lookupName(name, sheet: sheet),
+               calls(functions, in: entry.expression, sheet: sheet, depth: depth + 1) { return true }
+            return args.contains { calls(functions, in: $0, sheet: sheet, depth: depth + 1) }
+        case .name(let n):
+            guard let entry = lookupName(n, sheet: sheet) else { return false }
+            return calls(functions, in: entry.expression, sheet: sheet, depth: depth + 1)
+        case .unary(_, let x), .percent(let x): return calls(functions, in: x, sheet: sheet, depth: depth + 1)
+        case .binary(_, let a, let b):
+            return calls(functions, in: a, sheet: sheet, depth: depth + 1) || calls(functions, in: b, sheet: sheet, depth: depth + 1)
+        case .apply(let f, let args):
+            return calls(functions, in: f, sheet: sheet, depth: depth + 1) || args.contains { calls(functions, in: $0, sheet: sheet, depth: depth + 1) }
+        case .number, .text, .boolean, .error, .array, .missing, .parameter, .reference: return false
+        }
+    }
+
     public func parseContext(sheet: Int, anchor: CellAddress) -> FormulaContext {
         FormulaContext(anchor: anchor, sheet: sheet, sheetNames: sheetNames, tables: tables)
     }

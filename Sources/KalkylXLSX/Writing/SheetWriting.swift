@@ -471,6 +471,8 @@ struct SheetWriting {
     private func spillRange(anchor: CellAddress, fileRange: CellRange) -> CellRange {
         guard let engine else { return fileRange }
         let s = modelIndex
+        // Where the engine spilled it, when the engine has this formula.
+        if let spilled = engine.arrayRange(sheet: s, at: anchor) { return spilled }
         if case .error(.spill) = engine.value(sheet: s, at: anchor) { return CellRange(anchor) }
         var lastRow = Int(fileRange.last.row), lastColumn = Int(fileRange.last.column)
         let top = Int(anchor.row), left = Int(anchor.column)

@@ -43,9 +43,14 @@ struct EngineBenchmark: ParsableCommand {
         }
         add("change the report month, recalc", monthChange, evaluations: evaluations)
         var amount = 1.0
+        // An amount the report includes (its period is within the months reported).
+        let editedRow = (2...rows + 1).first { r in
+            if case .number(let p) = book.value(sheet: 0, at: CellAddress(row: r - 1, column: 1)) { return p <= 5 }
+            return false
+        } ?? 2
         let edit = Measurement.run("edit one ledger amount", runs: runs) {
             amount += 1
-            try? book.setValue(.number(amount), at: "Huvudbok!F2")
+            try? book.setValue(.number(amount), at: "Huvudbok!F\(editedRow)")
             evaluations = book.recalculate().evaluations
         }
         add("edit one ledger amount, recalc", edit, evaluations: evaluations)

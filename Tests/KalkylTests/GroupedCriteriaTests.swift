@@ -76,4 +76,39 @@ import Testing
         guard case .number(let early) = book.value(at: "Rapport!B1"), case .number(let all) = before else { Issue.record("not numbers"); return }
         #expect(early >= 1 && early < all)
     }
+
+    @Test func anEditedAmountRecomputesOnlyTheSumsThatIncludeIt() throws {
+        let (book, rows) = Self.ledger()
+        let n = Self.rows
+        let centres = ["KS1", "KS2", "Nära", "KS3"]
+        for (i, centre) in centres.enumerated() {
+            try book.setFormula("SUMIFS(Huvudbok!D1:D\(n),Huvudbok!A1:A\(n),\"\(centre)\",Huvudbok!C1:C\(n),\"<=\"&202606)/1000", at: "Rapport!A\(i + 1)")
+        }
+        try book.setFormula("SUM(A1:A4)", at: "Rapport!B1")
+        // Refers to the amounts twice: always recomputed.
+        try book.setFormula("SUMIFS(Huvudbok!D1:D\(n),Huvudbok!A1:A\(n),\"KS3\")+SUM(Huvudbok!D1:D\(n))", at: "Rapport!C1")
+        // The amounts are also tested by a criterion: always recomputed.
+        try book.setFormula("SUMIFS(Huvudbok!D1:D\(n),Huvudbok!D1:D\(n),\">0\",Huvudbok!A1:A\(n),\"KS2\")", at: "Rapport!D1")
+        book.recalculate()
+        // A KS2 row of an early period with a number amount.
+        func isNumber(_ v: CellValue) -> Bool { if case .number = v { true } else { false } }
+        let target = try #require(rows.indices.first { rows[$0][0] == .text("KS2") && rows[$0][2] == .number(202601) && isNumber(rows[$0][3]) })
+        let before = book.value(at: "Rapport!A2")
+        try book.setValue(.number(1_000_000), at: "Huvudbok!D\(target + 1)")
+        let report = book.recalculate()
+        // KS2's sum, the total over the four, and the two that read the amounts otherwise.
+        #expect(report.evaluations == 4)
+        guard case .number(let old) = before, case .number(let new) = book.value(at: "Rapport!A2"),
+              case .number(let x) = rows[target][3] else { Issue.record("not numbers"); return }
+        #expect(abs(new - (old + (1_000_000 - x) / 1000)) < 1e-6)
+        // A row no sum includes (period 202607 or later) recomputes only what must be.
+        let late = try #require(rows.indices.first { if case .number(let p) = rows[$0][2], p > 202606, rows[$0][0] == .text("KS1") { true } else { false } })
+        try book.setValue(.number(5), at: "Huvudbok!D\(late + 1)")
+        #expect(book.recalculate().evaluations == 2)
+        // Changing a criteria column recomputes every sum over it.
+        try book.setValue(.text("KS1"), at: "Huvudbok!A\(target + 1)")
+        #expect(book.recalculate().evaluations == 7)
+        guard case .number(let moved) = book.value(at: "Rapport!A2") else { Issue.record("not a number"); return }
+        #expect(abs(moved - (old - x / 1000)) < 1e-6)  // the row left KS2
+    }
 }

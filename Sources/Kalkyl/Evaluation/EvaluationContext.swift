@@ -13,6 +13,8 @@ public final class EvaluationContext {
     var arrayMode = false
     /// Check every formula cell read for dirtiness (evaluation outside the static order).
     var checkDirty = false
+    /// The formula node being computed (nil outside a recalculation run).
+    var node: Int32?
     /// Nodes whose current value may be read although dirty (members of an iterated cycle).
     var staleAllowed: Set<Int32> = []
     private var nameDepth = 0

@@ -32,7 +32,7 @@ extension Workbook {
         } else {
             forgetCriteriaIndexes(touching: changedCells)
             for key in changedCells {
-                graph.markDependentsDirty(of: key)
+                markEditedDirty(key)
                 for (node, wanted) in blockedSpills where Int(formulas[Int(node)].sheet) == key.sheet
                     && wanted.contains(CellAddress(row: key.row, column: key.column)) {
                     graph.markDirty(node)
@@ -127,6 +127,8 @@ struct RecalculationRun {
         let formula = workbook.formulas[Int(node)]
         context.sheet = Int(formula.sheet)
         context.cell = formula.anchor
+        context.node = node
+        if !workbook.sumPositions.isEmpty { workbook.sumPositions.removeValue(forKey: node) }
         context.checkDirty = checking
         context.arrayMode = formula.arrayRange != nil
         let raw = try context.evaluate(formula.expression)

@@ -989,6 +989,7 @@ extension EvaluationContext {
                 last: CellAddress(row: Int(r.areas[0].range.first.row) + shape.rowCount - 1,
                                   column: Int(r.areas[0].range.first.column) + shape.columnCount - 1)))
             var total = 0.0
+            recordSumPositions(offsets, of: area, referenced: r.areas[0], criteria: pairs)
             if isFormulaFree(area) {
                 // Plain data: read the sheet directly (no per-cell check for pending formulas).
                 let sheet = workbook.sheets[area.sheet]
@@ -1010,6 +1011,22 @@ extension EvaluationContext {
                 }
             }
             return .number(total)
+        }
+    }
+
+    /// Remembers which positions of its sum range this formula added up, so that an edit elsewhere
+    /// in the range does not recompute it (`Workbook.markEditedDirty`). Only for a sum range that
+    /// is the referenced range itself and is not also tested by a criterion, in an ordinary cell.
+    private func recordSumPositions(_ offsets: [Int32], of area: Reference.Area, referenced: Reference.Area, criteria: [(Value, Value)]) {
+        guard let node, !arrayMode, area == referenced, offsets.count <= 4_096 else { return }
+        for (range, _) in criteria {
+            if case .reference(let c) = range, c.areas.contains(where: { $0.sheet == area.sheet && $0.range.intersects(area.range) }) { return }
+        }
+        // The same call made again in one evaluation (an array of criteria): all its positions count.
+        if let earlier = workbook.sumPositions[node]?[area] {
+            workbook.sumPositions[node]![area] = Array(Set(earlier + offsets)).sorted()
+        } else {
+            workbook.sumPositions[node, default: [:]][area] = offsets
         }
     }
 

@@ -1,6 +1,8 @@
 /// Building the dependency graph from the workbook's formulas.
 extension Workbook {
     func rebuildGraph() {
+        sumPositions.removeAll()
+        singleUseAreas.removeAll()
         var g = DependencyGraph()
         g.formulaCount = formulas.count
         g.dependents = Array(repeating: [], count: formulas.count)
@@ -149,5 +151,48 @@ struct FormulaCellIndex {
                 i += 1
             }
         }
+    }
+}
+
+extension Workbook {
+    /// Marks what an edited cell reaches dirty, except formulas that add up other positions of a
+    /// range the cell is in: a SUMIFS over a 100,000-row ledger is not recomputed for an amount it
+    /// does not include. A formula is spared only when it refers to that range once — as the sum
+    /// range of the call that recorded its positions.
+    func markEditedDirty(_ key: CellKey) {
+        for n in graph.cellDependents[key] ?? [] { graph.markDirty(n) }
+        let row = Int32(key.row), column = Int32(key.column)
+        for r in graph.rangesBySheet[key.sheet] ?? [] {
+            let area = graph.rangeAreas[Int(r) - graph.formulaCount]
+            let range = area.range
+            guard row >= range.first.row && row <= range.last.row && column >= range.first.column && column <= range.last.column else { continue }
+            graph.dirty[Int(r)] = true
+            let offset = Int32((Int(row - range.first.row)) * range.columnCount + Int(column - range.first.column))
+            for d in graph.dependents[Int(r)] {
+                if let positions = sumPositions[d]?[area], !Self.containsSorted(positions, offset), refersOnce(d, to: area) { continue }
+                graph.markDirty(d)
+            }
+        }
+    }
+
+    private func refersOnce(_ node: Int32, to area: Reference.Area) -> Bool {
+        if let known = singleUseAreas[node] { return known.contains(area) }
+        let f = formulas[Int(node)]
+        var collector = PrecedentCollector(workbook: self, sheet: Int(f.sheet), cell: f.anchor)
+        collector.collect(f.expression)
+        var counts: [Reference.Area: Int] = [:]
+        for a in collector.areas { counts[a, default: 0] += 1 }
+        let once = collector.isDynamic ? [] : Set(counts.filter { $0.value == 1 }.map(\.key))
+        singleUseAreas[node] = once
+        return once.contains(area)
+    }
+
+    static func containsSorted(_ list: [Int32], _ x: Int32) -> Bool {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] < x { low = mid + 1 } else { high = mid }
+        }
+        return low < list.count && list[low] == x
     }
 }

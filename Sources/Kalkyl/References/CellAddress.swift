@@ -73,6 +73,10 @@ public struct CellRange: Hashable, Sendable, CustomStringConvertible {
     public var columnCount: Int { Int(last.column - first.column) + 1 }
     public var cellCount: Int { rowCount * columnCount }
 
+    public func intersects(_ other: CellRange) -> Bool {
+        first.row <= other.last.row && other.first.row <= last.row && first.column <= other.last.column && other.first.column <= last.column
+    }
+
     public func contains(_ cell: CellAddress) -> Bool {
         cell.row >= first.row && cell.row <= last.row && cell.column >= first.column && cell.column <= last.column
     }

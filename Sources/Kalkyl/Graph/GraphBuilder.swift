@@ -6,6 +6,7 @@ extension Workbook {
         var g = DependencyGraph()
         g.formulaCount = formulas.count
         g.dependents = Array(repeating: [], count: formulas.count)
+        g.cellDependents.reserveCapacity(formulas.count)
         g.dynamic = Array(repeating: false, count: formulas.count)
         var rangeNodes: [Reference.Area: Int32] = [:]
         var unknown: [String: [String]] = [:]
@@ -43,6 +44,7 @@ extension Workbook {
 
         // Formula cells inside each range feed it.
         let index = FormulaCellIndex(formulaAt)
+        formulaCellIndexCache = index  // the evaluation asks the same (`areaHasFormulas`)
         for (k, area) in g.rangeAreas.enumerated() {
             let r = Int32(g.formulaCount + k)
             var last: Int32 = -1

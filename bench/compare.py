@@ -575,7 +575,9 @@ def machine(args):
         "- Kalkyl: commit %s%s, built with `swift build -c release`" % (commit, " (with uncommitted changes in the tree)" if dirty else ""),
         "- Python %s; %s" % (platform.python_version(), ", ".join(versions)),
         "- LibreOffice: %s" % (first_line([soffice, "--version"]) if soffice else "not installed"),
-        "- Load average at the start: %s" % " ".join("%.2f" % x for x in os.getloadavg()),
+        "- Load average at the start: %s (the end's is at the bottom). Other work may share the two cores; "
+        "medians of a few runs still move by some tens of per cent between runs, more when the load is high."
+        % " ".join("%.2f" % x for x in os.getloadavg()),
     ]
 
 
@@ -636,7 +638,9 @@ def main():
     lines.append("")
     lines.append("`kalkyl-bench workloads` writes each workload as an .xlsx file (formulas with cached values, written "
                  "by Kalkyl's writer). Each engine runs in a process of its own: `kalkyl-bench phases` for Kalkyl, "
-                 "`bench/peers.py` for the Python engines. A run loads the file (read the .xlsx into the engine), "
+                 "`bench/peers.py` for the Python engines. A run loads the file (read the .xlsx into the engine: for "
+                 "Kalkyl `XLSXReader().read` and `Workbook(model)`, for IronCalc `load_from_xlsx`, for Formualizer "
+                 "`load_workbook`, for formulas `ExcelModel().loads().finish()`), "
                  "recalculates every formula, then makes each edit in turn (one cell set, then recalculate); times are "
                  "taken inside the process around each phase, every run starts from a fresh load, and the table shows "
                  "the median of the runs (up to %d; a slow engine does fewer before its limit of %d s per workload, "

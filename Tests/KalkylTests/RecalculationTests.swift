@@ -50,6 +50,20 @@ struct RecalculationTests {
         }
     }
 
+    @Test func aFullCalculationKeepsTheGraphUnlessAskedToRebuildIt() throws {
+        let book = try ledgerBook(rows: 300, centres: 5)
+        #expect(book.recalculate().evaluations == 7)
+        let full = book.calculateAll()
+        #expect(full.evaluations == 7)
+        #expect(full.graphBuildTime == .zero)
+        let rebuilt = book.rebuildAndCalculateAll()
+        #expect(rebuilt.evaluations == 7)
+        #expect(rebuilt.graphBuildTime > .zero)
+        guard case .number(let total) = book.value(at: "Rapport!B6") else { Issue.record("no total"); return }
+        let expected = (0..<300).filter { $0 % 12 + 1 <= 5 }.reduce(0, +)
+        #expect(total == Double(expected))
+    }
+
     @Test func aHundredThousandLongChainNeedsNoRecursion() throws {
         let book = Workbook()
         let s = book.addSheet(named: "Kedja")

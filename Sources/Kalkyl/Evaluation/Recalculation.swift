@@ -64,9 +64,22 @@ extension Workbook {
         return run.report
     }
 
-    /// Recomputes every formula, as Excel's full calculation (Ctrl+Alt+F9).
+    /// Recomputes every formula, as Excel's full calculation (Ctrl+Alt+F9): the dependency graph
+    /// is kept when nothing changed its structure (Ctrl+Shift+Alt+F9 would rebuild it:
+    /// `rebuildAndCalculateAll()`), the indexes over ranges are built again.
     @discardableResult
     public func calculateAll() -> RecalculationReport {
+        if !structureChanged {
+            keptCriteriaIndexes.removeAll()
+            keptGroupedIndexes.removeAll()
+            for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
+        }
+        return recalculate()
+    }
+
+    /// Rebuilds the dependency graph and recomputes every formula (Excel's Ctrl+Shift+Alt+F9).
+    @discardableResult
+    public func rebuildAndCalculateAll() -> RecalculationReport {
         structureChanged = true
         return recalculate()
     }

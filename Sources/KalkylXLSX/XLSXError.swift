@@ -42,6 +42,14 @@ public struct XLSXError: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(place): \(message)"
     }
 
+    /// Where in the file and what, without the file's name: `xl/worksheets/sheet1.xml:2:118: …`.
+    public var detail: String {
+        var place = ""
+        if let part { place = part }
+        if let line { place += ":\(line)" + (column.map { ":\($0)" } ?? "") }
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+
     public var message: String {
         switch reason {
         case .notAZip: "not an .xlsx file (not a zip archive)"

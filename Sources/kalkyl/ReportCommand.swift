@@ -50,11 +50,11 @@ struct ReportCommand: ParsableCommand {
         }
         let values = try assignments.map(parseAssignment)
         let outputs = try periods.map { try outputPath(for: $0, count: periods.count) }
-        for (data, out) in zip(dataFiles, outputs) where RecalcCommand.sameFile(data, out) || RecalcCommand.sameFile(template, out) {
-            throw CommandFailure("\(out): is an input file; refusing to overwrite it (\(data))")
-        }
-        for out in outputs where RecalcCommand.sameFile(template, out) {
-            throw CommandFailure("\(out): is the template; refusing to overwrite it")
+        for out in outputs {
+            if RecalcCommand.sameFile(template, out) { throw CommandFailure("\(out): is the template; refusing to overwrite it") }
+            if dataFiles.contains(where: { RecalcCommand.sameFile($0, out) }) {
+                throw CommandFailure("\(out): is one of the --data files; refusing to overwrite it")
+            }
         }
 
         // Input

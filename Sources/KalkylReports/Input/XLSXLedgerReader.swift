@@ -9,7 +9,7 @@ public enum XLSXLedgerReader {
         let file = url.lastPathComponent
         let model: WorkbookModel
         do { model = try XLSXReader().read(url) } catch let error as XLSXError {
-            throw LedgerInputError(file: file, message: error.description)
+            throw LedgerInputError(file: file, message: error.detail)
         }
         let worksheets = model.sheets.filter { $0.kind == .worksheet }
         guard let sheet = name.map({ n in worksheets.first { $0.name.lowercased() == n.lowercased() } }) ?? worksheets.first else {

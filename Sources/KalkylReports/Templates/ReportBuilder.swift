@@ -23,7 +23,7 @@ public struct ReportBuilder: Sendable {
         do {
             self.init(template: try XLSXReader().read(url), name: url.lastPathComponent)
         } catch let e as XLSXError {
-            throw ReportError(file: url.lastPathComponent, message: e.description)
+            throw ReportError(file: url.lastPathComponent, message: e.detail)
         }
     }
 

@@ -232,6 +232,29 @@ struct ChartTests {
         #expect(back.anchor == chart.anchor)
     }
 
+    @Test("a bar chart listing its categories top-down with their labels at the low edge keeps both")
+    func categoryAxisOrderAndLabels() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var model = try WriterSupport.read(Self.reportPackage(), in: scratch)
+        var chart = ChartModel(kind: .bar, anchor: ChartModel.Anchor(from: CellAddress(a1: "B10")!, to: CellAddress(a1: "H25")!))
+        chart.series = [ChartModel.Series(values: "Rapport!$B$5:$B$8", categories: "Rapport!$A$5:$A$8")]
+        chart.categoriesReversed = true
+        chart.categoryLabelPosition = "low"
+        model.sheets[0].charts = [chart]
+        let (again, url, _) = try WriterSupport.roundTrip(model, calculated: nil, in: scratch)
+        let back = try #require(again.sheets[0].charts.first)
+        #expect(back.categoriesReversed && back.categoryLabelPosition == "low")
+        let xml = try WriterSupport.part("xl/charts/chart1.xml", of: url)
+        #expect(xml.contains(#"<c:orientation val="maxMin"/>"#) && xml.contains(#"<c:tickLblPos val="low"/>"#))
+        // Left alone, the category axis reads as Excel's default.
+        model.sheets[0].charts[0].categoriesReversed = false
+        model.sheets[0].charts[0].categoryLabelPosition = nil
+        let (plain, _, _) = try WriterSupport.roundTrip(model, calculated: nil, in: scratch)
+        #expect(plain.sheets[0].charts.first?.categoriesReversed == false)
+        #expect(plain.sheets[0].charts.first?.categoryLabelPosition != "low")
+    }
+
     @Test("the corpus's charts survive read → write → read", arguments: corpusWithCharts)
     func corpusRoundTrip(workbook: String) throws {
         let scratch = try ScratchDirectory()

@@ -186,6 +186,9 @@ enum IntakterKostnaderTemplate {
         chart.grouping = .clustered
         chart.title = "Avvikelse mot budget, tkr"
         chart.valueAxisNumberFormat = "#,##0"
+        // Lines top-down as in the table, their names at the left edge rather than over the bars.
+        chart.categoriesReversed = true
+        chart.categoryLabelPosition = "low"
         return chart
     }
 

@@ -75,6 +75,12 @@ public struct ChartModel: Sendable, Equatable {
     public var autoTitleDeleted = false
     public var categoryAxisTitle: String?
     public var valueAxisTitle: String?
+    /// Where the category labels sit (`c:tickLblPos`): `nextTo` (Excel's default: at the zero
+    /// line, over negative bars), `low`, `high`, `none`.
+    public var categoryLabelPosition: String?
+    /// Categories drawn in reverse order (`c:scaling/c:orientation maxMin`): a horizontal bar chart
+    /// then lists them top-down as the table does.
+    public var categoriesReversed = false
     /// Number format of the value axis, e.g. `#,##0`.
     public var valueAxisNumberFormat: String?
     /// `r`, `l`, `t`, `b`, `tr`; nil: no legend.

@@ -54,6 +54,8 @@ final class ChartParser: XMLContentHandler {
         var title: String?
         var numberFormat: String?
         var sourceLinked = true
+        var labelPosition: String?
+        var reversed = false
     }
     private var axes: [String: Axis] = [:]
     private var axis: (id: String?, draft: Axis)?
@@ -184,9 +186,12 @@ final class ChartParser: XMLContentHandler {
     }
 
     private func startInAxis(_ name: String, value: String?, tag: XMLStartTag, depth: Int) {
-        if depth == 5 {
+        if depth == 6 && path[4] == "scaling" && name == "orientation" {
+            axis?.draft.reversed = value == "maxMin"
+        } else if depth == 5 {
             switch name {
             case "axId": axis?.id = value
+            case "tickLblPos": axis?.draft.labelPosition = value
             case "numFmt":
                 axis?.draft.numberFormat = tag["formatCode"]
                 axis?.draft.sourceLinked = tag.attribute("sourceLinked")?.bool ?? false
@@ -331,6 +336,8 @@ final class ChartParser: XMLContentHandler {
             let categoryAxis = groupAxisIds.first.flatMap { axes[$0] }
             let valueAxis = groupAxisIds.count > 1 ? axes[groupAxisIds[1]] : nil
             chart.categoryAxisTitle = categoryAxis?.title
+            chart.categoryLabelPosition = categoryAxis?.labelPosition
+            chart.categoriesReversed = categoryAxis?.reversed ?? false
             chart.valueAxisTitle = valueAxis?.title
             if let format = valueAxis?.numberFormat, !format.isEmpty,
                !(valueAxis?.sourceLinked == true && format.caseInsensitiveCompare("General") == .orderedSame) {

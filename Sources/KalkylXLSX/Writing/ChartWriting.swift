@@ -201,6 +201,13 @@ struct ChartWriting {
             return text
         }
         out.categoryAxisName = axisName(chart.categoryAxisTitle, "category")
+        out.categoryLabels = switch chart.categoryLabelPosition {
+        case "low": .low
+        case "high": .high
+        case "none": .none
+        default: .nextTo
+        }
+        out.categoriesReversed = chart.categoriesReversed
         out.valueAxisName = axisName(chart.valueAxisTitle, "value")
         if let format = chart.valueAxisNumberFormat, !format.isEmpty {
             // libxlsxwriter keeps chart number formats in 128 bytes.

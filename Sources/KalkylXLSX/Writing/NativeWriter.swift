@@ -589,9 +589,13 @@ struct WritableChart {
     /// No title at all, not even the automatic one of a one-series chart.
     var titleOff = false
     var categoryAxisName: String?
+    var categoryLabels: CategoryLabels = .nextTo
+    var categoriesReversed = false
     var valueAxisName: String?
     var valueAxisNumberFormat: String?
     var legend: Legend = .right
+
+    enum CategoryLabels { case nextTo, low, high, none }
     /// The top-left cell and the offset into it, in pixels; the size as scales of 480 × 288 pixels.
     var row: Int
     var column: Int
@@ -699,6 +703,14 @@ extension NativeWorkbook {
            let x = chart_axis_get(c, LXW_CHART_AXIS_TYPE_X), let y = chart_axis_get(c, LXW_CHART_AXIS_TYPE_Y) {
             let (categoryAxis, valueAxis) = isBar ? (y, x) : (x, y)
             if let name = chart.categoryAxisName { chart_axis_set_name(categoryAxis, name) }
+            let position: lxw_chart_axis_label_position? = switch chart.categoryLabels {
+            case .nextTo: nil
+            case .low: LXW_CHART_AXIS_LABEL_POSITION_LOW
+            case .high: LXW_CHART_AXIS_LABEL_POSITION_HIGH
+            case .none: LXW_CHART_AXIS_LABEL_POSITION_NONE
+            }
+            if let position { chart_axis_set_label_position(categoryAxis, UInt8(position.rawValue)) }
+            if chart.categoriesReversed { chart_axis_set_reverse(categoryAxis) }
             if let name = chart.valueAxisName { chart_axis_set_name(valueAxis, name) }
             if let format = chart.valueAxisNumberFormat { chart_axis_set_num_format(valueAxis, format) }
         }

@@ -98,6 +98,19 @@ import Testing
         #expect(report.dataRowCount == 6)
     }
 
+    @Test func aMonthNumberBesideAYearColumnIsThePeriod() throws {
+        let ledger = LedgerTable(headers: ["År", "Månad", "Kostnadsställe", "Belopp"], rows: [
+            [.number(2025), .number(2), .number(1010), .number(-7)],
+            [.number(2024), .number(12), .number(1010), .number(-9)],
+        ])
+        let report = try ReportBuilder(template: Self.template(), name: "t.xlsx")
+            .prepare(data: ledger, parameters: ReportParameters(period: Period(year: 2025, month: 3)))
+        let data = try #require(report.model.sheet(named: "Data"))
+        #expect(data.value(at: "A2") == .number(202502))
+        #expect(data.value(at: "A3") == .number(202412))
+        #expect(report.value(sheet: "Rapport", at: "B4") == .number(-7))
+    }
+
     @Test func rangesOverTheDataGrowToEveryRow() throws {
         let report = try prepare()
         let rapport = try #require(report.model.sheet(named: "Rapport"))

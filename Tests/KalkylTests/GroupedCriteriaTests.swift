@@ -56,6 +56,28 @@ import Testing
         }
     }
 
+    @Test func intervalsOnTwoColumnsWithOrWithoutEqualities() throws {
+        let (book, rows) = Self.ledger()
+        let n = Self.rows
+        let accounts = "Huvudbok!B1:B\(n),\">=4010\",Huvudbok!B1:B\(n),\"<=4020\""
+        let periods = "Huvudbok!C1:C\(n),\">=202603\",Huvudbok!C1:C\(n),\"<=202608\""
+        try book.setFormula("SUMIFS(Huvudbok!D1:D\(n),\(accounts),\(periods))", at: "Rapport!A1")
+        try book.setFormula("SUMIFS(Huvudbok!D1:D\(n),\(periods),\(accounts),Huvudbok!A1:A\(n),\"ks1\")", at: "Rapport!A2")
+        try book.setFormula("COUNTIFS(\(periods),\(accounts))", at: "Rapport!A3")
+        book.recalculate()
+        func number(_ v: CellValue) -> Double? { if case .number(let x) = v { x } else { nil } }
+        let inInterval = rows.filter { row in
+            guard let a = number(row[1]), let p = number(row[2]) else { return false }
+            return (4010...4020).contains(a) && (202603...202608).contains(p)
+        }
+        let all = inInterval.compactMap { number($0[3]) }.reduce(0, +)
+        let ks1 = inInterval.filter { $0[0] == .text("KS1") || $0[0] == .text("ks1") }.compactMap { number($0[3]) }.reduce(0, +)
+        #expect(book.value(at: "Rapport!A1") == .number(all))
+        #expect(book.value(at: "Rapport!A2") == .number(ks1))
+        #expect(book.value(at: "Rapport!A3") == .number(Double(inInterval.count)))
+        #expect(inInterval.count > 100)
+    }
+
     @Test func theIndexIsKeptForANewMonthAndForgottenWhenACriteriaColumnIsEdited() throws {
         let (book, _) = Self.ledger()
         let n = Self.rows

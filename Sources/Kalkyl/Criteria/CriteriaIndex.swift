@@ -16,13 +16,20 @@ struct CriteriaIndex {
 
     init(values: [CellValue]) {
         count = values.count
+        // A ledger column repeats a few texts many times: read each as a number once.
+        var readTexts: [String: (lower: String, number: Double?)] = [:]
         for (i, v) in values.enumerated() {
             switch v {
             case .number(let n): offsets[.number(n == 0 ? 0 : n), default: []].append(Int32(i))
             case .text(let s):
-                offsets[.text(s.lowercased()), default: []].append(Int32(i))
+                let read: (lower: String, number: Double?)
+                if let known = readTexts[s] { read = known } else {
+                    read = (s.lowercased(), Coercion.parseNumber(s))
+                    readTexts[s] = read
+                }
+                offsets[.text(read.lower), default: []].append(Int32(i))
                 // An equality with a number also finds text that reads as that number.
-                if let n = Coercion.parseNumber(s) { offsets[.number(n == 0 ? 0 : n), default: []].append(Int32(i)) }
+                if let n = read.number { offsets[.number(n == 0 ? 0 : n), default: []].append(Int32(i)) }
             case .boolean(let b): offsets[.boolean(b), default: []].append(Int32(i))
             case .error(let e): offsets[.error(e), default: []].append(Int32(i))
             case .empty: break

@@ -31,6 +31,9 @@ struct GroupedCriteriaIndex {
         hasOrderedColumn = ordered != nil
         keyIDs = Array(repeating: [:], count: equality.count)
         var combination = [Int32](repeating: 0, count: equality.count)
+        // A ledger column repeats a few texts 100,000 times: read each as a number once.
+        var textKeys: [String: [CriteriaIndex.Key]] = [:]
+        textKeys.reserveCapacity(64)
         var extra: [[Int32]] = []
         for i in 0..<count {
             var orderValue = 0.0
@@ -43,7 +46,7 @@ struct GroupedCriteriaIndex {
             var matchesSomething = true
             var alternatives: [(column: Int, id: Int32)] = []
             for (c, column) in equality.enumerated() {
-                let own = Self.keys(of: column[i])
+                let own = keys(of: column[i], memo: &textKeys)
                 guard let first = own.first else { matchesSomething = false; break }
                 combination[c] = id(first, column: c)
                 for other in own.dropFirst() { alternatives.append((c, id(other, column: c))) }
@@ -84,12 +87,15 @@ struct GroupedCriteriaIndex {
         zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }
     }
 
-    private static func keys(of value: CellValue) -> [CriteriaIndex.Key] {
+    private func keys(of value: CellValue, memo: inout [String: [CriteriaIndex.Key]]) -> [CriteriaIndex.Key] {
         switch value {
         case .number(let n): return [.number(n == 0 ? 0 : n)]
         case .text(let s):
-            if let n = Coercion.parseNumber(s) { return [.text(s.lowercased()), .number(n == 0 ? 0 : n)] }
-            return [.text(s.lowercased())]
+            if let known = memo[s] { return known }
+            var keys: [CriteriaIndex.Key] = [.text(s.lowercased())]
+            if let n = Coercion.parseNumber(s) { keys.append(.number(n == 0 ? 0 : n)) }
+            memo[s] = keys
+            return keys
         case .boolean(let b): return [.boolean(b)]
         case .error(let e): return [.error(e)]
         case .empty: return []
@@ -97,8 +103,9 @@ struct GroupedCriteriaIndex {
     }
 
     /// The positions whose equality columns hold `key` and whose ordered column satisfies every
-    /// criterion in `ordered` (order comparisons with a number), ascending.
-    func offsets(for key: [CriteriaIndex.Key], ordered: [Criterion]) -> [Int32] {
+    /// criterion in `ordered` (order comparisons with a number), in the index's order (by the
+    /// ordered column's value, not by position).
+    func slice(for key: [CriteriaIndex.Key], ordered: [Criterion]) -> ArraySlice<Int32> {
         var ids: [Int32] = []
         ids.reserveCapacity(key.count)
         for (c, k) in key.enumerated() {
@@ -117,9 +124,7 @@ struct GroupedCriteriaIndex {
                 low = max(low, Self.partition(group.values, low, high) { !holds($0) })
             }
         }
-        guard low < high else { return [] }
-        let slice = group.offsets[low..<high]
-        return hasOrderedColumn ? slice.sorted() : Array(slice)
+        return low < high ? group.offsets[low..<high] : []
     }
 
     /// The first index in `low..<high` where `isPrefix` stops holding (it holds on a prefix).

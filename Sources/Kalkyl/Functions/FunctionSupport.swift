@@ -159,7 +159,7 @@ extension EvaluationContext {
     }
 
     /// How many leading positions (row-major) of same-shaped areas can hold values.
-    private func usedExtent(of areas: [Reference.Area]) -> Int {
+    func usedExtent(of areas: [Reference.Area]) -> Int {
         var extent = 0
         for a in areas {
             guard let used = usedPart(of: a) else { continue }
@@ -202,43 +202,66 @@ extension EvaluationContext {
     static let groupedIndexThreshold = 2_048
 
     /// The matching positions from a grouped index, when every criterion is an equality an index
-    /// can look up or an order comparison with a number on one common range, and there is more
-    /// than one equality or an order comparison to answer (see `GroupedCriteriaIndex`).
+    /// can look up or an order comparison with a number, and there is more than one equality or an
+    /// order comparison to answer (see `GroupedCriteriaIndex`). With order comparisons on several
+    /// columns (account interval and period interval), each column has its index; the narrowest
+    /// slice is taken and the other comparisons are checked on its positions.
     private func groupedOffsets(areas: [Reference.Area], criteria: [Criterion], usable: Int) throws -> [Int32]? {
         guard usable >= Self.groupedIndexThreshold else { return nil }
         var equality: [(area: Reference.Area, key: CriteriaIndex.Key)] = []
-        var orderedArea: Reference.Area?
-        var ordered: [Criterion] = []
+        var ordered: [(area: Reference.Area, criteria: [Criterion])] = []
         for (area, criterion) in zip(areas, criteria) {
             if let key = criterion.indexKey {
                 equality.append((area, key))
-            } else if criterion.isNumericOrder, orderedArea == nil || orderedArea == area {
-                orderedArea = area
-                ordered.append(criterion)
+            } else if criterion.isNumericOrder {
+                if let i = ordered.firstIndex(where: { $0.area == area }) { ordered[i].criteria.append(criterion) } else { ordered.append((area, [criterion])) }
             } else {
                 return nil
             }
         }
-        guard equality.count >= 2 || orderedArea != nil else { return nil }
+        guard equality.count >= 2 || !ordered.isEmpty else { return nil }
         equality.sort { Self.precedes($0.area, $1.area) }
-        let key = GroupedIndexKey(equality: equality.map(\.area), ordered: orderedArea)
-        let index: GroupedCriteriaIndex
-        if let cached = caches.groupedIndexes[key], cached.count == usable {
-            index = cached
-        } else if let kept = workbook.keptGroupedIndexes[key], kept.count == usable {
-            index = kept
-            caches.groupedIndexes[key] = kept
-        } else {
-            func column(_ area: Reference.Area) throws -> [CellValue] { try values(in: area, count: usable) }
-            index = GroupedCriteriaIndex(equality: try equality.map { try column($0.area) },
-                                         ordered: try orderedArea.map(column))
-            caches.groupedIndexes[key] = index
-            // Formula cells in a range change during recalculations; only plain data is kept.
-            if !(equality.map(\.area) + [orderedArea].compactMap { $0 }).contains(where: workbook.areaHasFormulas) {
-                workbook.keptGroupedIndexes[key] = index
+        let keys = equality.map(\.key)
+        var best: (slice: ArraySlice<Int32>, area: Reference.Area?)?
+        for candidate in ordered.isEmpty ? [nil] : ordered.map({ Optional($0) }) {
+            let index = try groupedIndex(equality: equality.map(\.area), ordered: candidate?.area, usable: usable)
+            let slice = index.slice(for: keys, ordered: candidate?.criteria ?? [])
+            if best == nil || slice.count < best!.slice.count { best = (slice, candidate?.area) }
+            if slice.isEmpty { break }
+        }
+        guard let best else { return [] }
+        var result = Array(best.slice)
+        for other in ordered where other.area != best.area {
+            let area = other.area
+            let free = isFormulaFree(area)
+            let sheet = workbook.sheets[area.sheet]
+            let columns = area.range.columnCount, top = Int(area.range.first.row), left = Int(area.range.first.column)
+            result = try result.filter { offset in
+                let value = free ? sheet.value(row: top + Int(offset) / columns, column: left + Int(offset) % columns)
+                                 : try self.value(in: area, offset: Int(offset))
+                return other.criteria.allSatisfy { $0.matches(value) }
             }
         }
-        return index.offsets(for: equality.map(\.key), ordered: ordered)
+        if !ordered.isEmpty { result.sort() }  // a slice is in the order of its sorted column
+        return result
+    }
+
+    /// The grouped index over these ranges, from this run, kept from an earlier one, or built.
+    private func groupedIndex(equality: [Reference.Area], ordered: Reference.Area?, usable: Int) throws -> GroupedCriteriaIndex {
+        let key = GroupedIndexKey(equality: equality, ordered: ordered)
+        if let cached = caches.groupedIndexes[key], cached.count == usable { return cached }
+        if let kept = workbook.keptGroupedIndexes[key], kept.count == usable {
+            caches.groupedIndexes[key] = kept
+            return kept
+        }
+        func column(_ area: Reference.Area) throws -> [CellValue] { try values(in: area, count: usable) }
+        let index = GroupedCriteriaIndex(equality: try equality.map(column), ordered: try ordered.map(column))
+        caches.groupedIndexes[key] = index
+        // Formula cells in a range change during recalculations; only plain data is kept.
+        if !(equality + [ordered].compactMap { $0 }).contains(where: workbook.areaHasFormulas) {
+            workbook.keptGroupedIndexes[key] = index
+        }
+        return index
     }
 
     private static func precedes(_ a: Reference.Area, _ b: Reference.Area) -> Bool {
@@ -246,7 +269,7 @@ extension EvaluationContext {
             < (b.sheet, b.range.first.row, b.range.first.column, b.range.last.row, b.range.last.column)
     }
 
-    private func criteriaIndex(for area: Reference.Area, limit: Int) throws -> CriteriaIndex {
+    func criteriaIndex(for area: Reference.Area, limit: Int) throws -> CriteriaIndex {
         let key = CriteriaIndexKey(area: area)
         if let cached = caches.criteriaIndexes[key] { return cached }
         if let kept = workbook.keptCriteriaIndexes[area], kept.count == limit {

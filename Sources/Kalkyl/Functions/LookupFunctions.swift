@@ -237,9 +237,33 @@ extension EvaluationContext {
             type = 0
         }
         if case .error(let e) = args[1] { return .error(e) }
+        if type == 0, case .reference(let r) = args[1], r.isSingleArea, let found = try indexedExactMatch(lookup, in: r.areas[0]) {
+            return found.map { .number(Double($0 + 1)) } ?? .error(.notAvailable)
+        }
         guard let vector = try vector(args[1]) else { return .error(.notAvailable) }
         guard let i = Lookup.match(lookup, in: vector, type: type < 0 ? -1 : (type > 0 ? 1 : 0)) else { return .error(.notAvailable) }
         return .number(Double(i + 1))
+    }
+
+    /// An exact MATCH in a long row or column answered from the range's criteria index (shared with
+    /// SUMIFS and kept across recalculations) instead of a scan: the first indexed position holding
+    /// the value with its type. nil when the index does not apply (short range, wildcards, …);
+    /// `.some(nil)` when the value is not there.
+    private func indexedExactMatch(_ lookup: CellValue, in area: Reference.Area) throws -> Int?? {
+        guard area.range.rowCount == 1 || area.range.columnCount == 1 else { return nil }
+        switch lookup {
+        case .number: break
+        case .text(let t) where WildcardPattern(t) == nil: break
+        default: return nil
+        }
+        guard let key = Criterion(lookup).indexKey else { return nil }
+        let usable = usedExtent(of: [area])
+        guard usable >= Self.groupedIndexThreshold else { return nil }
+        for offset in try criteriaIndex(for: area, limit: usable).offsets(for: key) {
+            let v = try value(in: area, offset: Int(offset))
+            if Lookup.sameType(lookup, v) && Coercion.compare(lookup, v) == 0 { return .some(Int(offset)) }
+        }
+        return .some(nil)
     }
 
     func isOmittedArgument(_ v: Value) -> Bool {

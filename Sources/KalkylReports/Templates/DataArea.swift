@@ -93,6 +93,7 @@ struct DataRows {
         let wanted = area.columns.map(\.header)
         let map = matching.match(wanted: wanted, in: ledger.headers)
         let periodInput = matching.match(wanted: ["Period"], in: ledger.headers)[0]
+        let yearInput = matching.match(wanted: ["År"], in: ledger.headers)[0]
         count = ledger.rows.count
         unmatchedColumns = []
         periodProblems = []
@@ -103,6 +104,12 @@ struct DataRows {
                 var values = ledger.rows.map { source < $0.count ? $0[source] : .empty }
                 if canonical == "period" {
                     for r in values.indices {
+                        // A month number beside a year column (År 2026, Period 5) is the period 202605.
+                        if let y = yearInput, case .number(let m) = values[r], (1...12).contains(m), m == m.rounded(),
+                           y < ledger.rows[r].count, case .number(let year) = ledger.rows[r][y], (1900...9999).contains(year) {
+                            values[r] = .number(year * 100 + m)
+                            continue
+                        }
                         guard let p = DataRows.periodNumber(values[r]) else {
                             if values[r] != .empty { periodProblems.append("row \(r + 1): '\(values[r])' is not a period") }
                             continue

@@ -85,13 +85,19 @@ public struct ReportBuilder: Sendable {
             }
         }
         let repeatRows = try commands(in: model).filter { if case .repeatRow = $0.command { true } else { false } }
+        var rowsByValue: [Int: [String: [Int]]] = [:]
         for placed in repeatRows.sorted(by: { ($0.sheet, $1.address.row) < ($1.sheet, $0.address.row) }) {
             guard case .repeatRow(let column, let order) = placed.command, let s = model.sheetIndex(named: placed.sheet) else { continue }
             let c = try dataColumn(column, area: area, place: placed)
             var subset: [Int]?
             if let filter = filters[placed.sheet.lowercased()], let values = rows.columns[filter.column] {
-                let key = DataRows.key(filter.value)
-                subset = values.indices.filter { DataRows.key(values[$0]) == key }
+                // The rows of each value of the sheets' column, grouped once for all the sheets.
+                if rowsByValue[filter.column] == nil {
+                    var groups: [String: [Int]] = [:]
+                    for (i, v) in values.enumerated() { groups[DataRows.key(v), default: []].append(i) }
+                    rowsByValue[filter.column] = groups
+                }
+                subset = rowsByValue[filter.column]?[DataRows.key(filter.value)] ?? []
             }
             let values = rows.distinctValues(column: c, rows: subset, order: order)
             model.repeatRow(sheet: s, row: Int(placed.address.row), keyColumn: Int(placed.address.column), values: values)

@@ -88,6 +88,12 @@ test-libreoffice: deps
 	$(SWIFT) test --filter 'WriterTests/libreOffice|LibreOfficeReportTests'
 	KALKYL_LIBREOFFICE_CORPUS=1 $(SWIFT) test --filter 'LibreOfficeRecalcTests'
 
+# Kalkyl side by side with Formualizer, IronCalc, formulas and LibreOffice (a Python venv in
+# bench/.venv); rewrites docs/performance.md (about 13 minutes).
+.PHONY: bench-peers
+bench-peers: deps
+	bench/peers.sh > docs/performance.md.tmp && mv docs/performance.md.tmp docs/performance.md
+
 # Writing the 100,000-row ledger and a 20,000-formula report, against plain libxlsxwriter.
 bench-write: deps
 	$(SWIFT) build -c release --product kalkyl-bench

@@ -109,6 +109,7 @@ import Testing
         #expect(data.value(at: "A2") == .number(202502))
         #expect(data.value(at: "A3") == .number(202412))
         #expect(report.value(sheet: "Rapport", at: "B4") == .number(-7))
+        #expect(!report.warnings.contains { $0.contains("not in the template") })
     }
 
     @Test func rangesOverTheDataGrowToEveryRow() throws {

@@ -98,6 +98,7 @@ struct DataRows {
         unmatchedColumns = []
         periodProblems = []
         var columns: [[CellValue]?] = []
+        var yearUsed = false
         for (i, column) in area.columns.enumerated() {
             let canonical = matching.canonical(column.header)
             if let source = map[i] {
@@ -108,6 +109,7 @@ struct DataRows {
                         if let y = yearInput, case .number(let m) = values[r], (1...12).contains(m), m == m.rounded(),
                            y < ledger.rows[r].count, case .number(let year) = ledger.rows[r][y], (1900...9999).contains(year) {
                             values[r] = .number(year * 100 + m)
+                            yearUsed = true
                             continue
                         }
                         guard let p = DataRows.periodNumber(values[r]) else {
@@ -129,7 +131,7 @@ struct DataRows {
             }
         }
         self.columns = columns
-        let used = Set(map.compactMap { $0 })
+        let used = Set(map.compactMap { $0 } + (yearUsed ? [yearInput].compactMap { $0 } : []))
         unusedInputColumns = ledger.headers.enumerated().filter { !used.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
     }
 

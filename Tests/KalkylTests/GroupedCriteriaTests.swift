@@ -37,11 +37,10 @@ import Testing
             ("\"Nära\",Huvudbok!C1:C\(n),\">\"&202612", [(0, Criterion(.text("Nära"))), (2, Criterion(.text(">202612")))]),
             ("\"KS3\",Huvudbok!C1:C\(n),\"<=5\"", [(0, Criterion(.text("KS3"))), (2, Criterion(.text("<=5")))]),
         ]
-        for (i, (arguments, criteria)) in cases.enumerated() {
+        for (i, (arguments, _)) in cases.enumerated() {
             let r = CellAddress(row: i, column: 0)
             book.setFormula("SUMIFS(Huvudbok!D1:D\(n),Huvudbok!A1:A\(n),\(arguments))", sheet: 1, at: r)
             book.setFormula("COUNTIFS(Huvudbok!A1:A\(n),\(arguments))", sheet: 1, at: CellAddress(row: i, column: 1))
-            _ = criteria
         }
         book.recalculate()
         for (i, (_, criteria)) in cases.enumerated() {

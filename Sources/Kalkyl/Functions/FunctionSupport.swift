@@ -175,19 +175,22 @@ extension EvaluationContext {
                              column: Int(area.range.first.column) + offset % columns)
     }
 
-    /// The first `count` positions of an area (row-major). An area without formula cells is read
-    /// straight from the sheet, without asking for each cell whether it is still to be computed.
+    /// The first `count` positions of an area (row-major).
     func values(in area: Reference.Area, count: Int) throws -> [CellValue] {
+        let read = positionReader(area)
         var values: [CellValue] = []
         values.reserveCapacity(count)
-        if isFormulaFree(area) {
-            let sheet = workbook.sheets[area.sheet]
-            let columns = area.range.columnCount, top = Int(area.range.first.row), left = Int(area.range.first.column)
-            for i in 0..<count { values.append(sheet.value(row: top + i / columns, column: left + i % columns)) }
-        } else {
-            for i in 0..<count { values.append(try value(in: area, offset: i)) }
-        }
+        for i in 0..<count { values.append(try read(i)) }
         return values
+    }
+
+    /// Reads positions (row-major offsets) of an area. An area without formula cells is read
+    /// straight from the sheet, without asking for each cell whether it is still to be computed.
+    func positionReader(_ area: Reference.Area) -> (Int) throws -> CellValue {
+        guard isFormulaFree(area) else { return { try self.value(in: area, offset: $0) } }
+        let sheet = workbook.sheets[area.sheet]
+        let columns = area.range.columnCount, top = Int(area.range.first.row), left = Int(area.range.first.column)
+        return { sheet.value(row: top + $0 / columns, column: left + $0 % columns) }
     }
 
     /// Whether no formula cell lies in the area (on an existing sheet), remembered for the run.
@@ -232,13 +235,9 @@ extension EvaluationContext {
         guard let best else { return [] }
         var result = Array(best.slice)
         for other in ordered where other.area != best.area {
-            let area = other.area
-            let free = isFormulaFree(area)
-            let sheet = workbook.sheets[area.sheet]
-            let columns = area.range.columnCount, top = Int(area.range.first.row), left = Int(area.range.first.column)
+            let read = positionReader(other.area)
             result = try result.filter { offset in
-                let value = free ? sheet.value(row: top + Int(offset) / columns, column: left + Int(offset) % columns)
-                                 : try self.value(in: area, offset: Int(offset))
+                let value = try read(Int(offset))
                 return other.criteria.allSatisfy { $0.matches(value) }
             }
         }

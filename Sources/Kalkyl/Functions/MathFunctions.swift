@@ -990,21 +990,9 @@ extension EvaluationContext {
                                   column: Int(r.areas[0].range.first.column) + shape.columnCount - 1)))
             var total = 0.0
             recordSumPositions(offsets, of: area, referenced: r.areas[0], criteria: pairs)
-            if isFormulaFree(area) {
-                // Plain data: read the sheet directly (no per-cell check for pending formulas).
-                let sheet = workbook.sheets[area.sheet]
-                let columns = area.range.columnCount, top = Int(area.range.first.row), left = Int(area.range.first.column)
-                for offset in offsets {
-                    switch sheet.value(row: top + Int(offset) / columns, column: left + Int(offset) % columns) {
-                    case .number(let n): total += n
-                    case .error(let e): return .error(e)
-                    default: continue
-                    }
-                }
-                return .number(total)
-            }
+            let read = positionReader(area)
             for offset in offsets {
-                switch try value(in: area, offset: Int(offset)) {
+                switch try read(Int(offset)) {
                 case .number(let n): total += n
                 case .error(let e): return .error(e)
                 default: continue

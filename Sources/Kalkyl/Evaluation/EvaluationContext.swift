@@ -123,10 +123,28 @@ public final class EvaluationContext {
             guard case .reference(let x) = a, case .reference(let y) = b else { return .error(.value) }
             return ReferenceOperators.apply(op, x, y)
         default:
-            let a = try dereference(try evaluate(lhs))
-            let b = try dereference(try evaluate(rhs))
+            let a = try operand(lhs)
+            let b = try operand(rhs)
             return Operators.apply(op, a, b)
         }
+    }
+
+    /// An operand's value: a reference to one cell is read straight from the cell, without making
+    /// a `Reference` (whose array would cost an allocation in every `=A1*1.01+1`).
+    private func operand(_ e: Expression) throws -> Value {
+        if case .reference(let r) = e, case .cell(let rowPart, let columnPart) = r.shape {
+            let target: Int
+            switch r.sheets {
+            case .current: target = sheet
+            case .sheet(let s): target = s
+            case .span: return try dereference(try evaluate(e))
+            }
+            let row = rowPart.isAbsolute ? Int(rowPart.index) : Int(cell.row) + Int(rowPart.index)
+            let column = columnPart.isAbsolute ? Int(columnPart.index) : Int(cell.column) + Int(columnPart.index)
+            guard row >= 0 && row < Grid.rowCount && column >= 0 && column < Grid.columnCount else { return .error(.reference) }
+            return Value(try cellValue(sheet: target, row: row, column: column))
+        }
+        return try dereference(try evaluate(e))
     }
 
     // MARK: - Functions

@@ -101,7 +101,20 @@ struct RecalculationRun {
 
     mutating func run() {
         for node in workbook.graph.order where workbook.graph.dirty[Int(node)] {
-            evaluate(from: node)
+            if workbook.graph.isRange(node) {
+                workbook.graph.dirty[Int(node)] = false
+                continue
+            }
+            // In order, a formula's precedents are computed already: evaluate it directly, and fall
+            // back to the explicit stack only when it meets a dirty cell (a cycle, INDIRECT).
+            do {
+                try compute(node, checking: workbook.graph.inCycle[Int(node)] || workbook.graph.dynamic[Int(node)])
+                workbook.graph.dirty[Int(node)] = false
+            } catch is NeedsEvaluation {
+                evaluate(from: node)
+            } catch {
+                workbook.graph.dirty[Int(node)] = false
+            }
         }
     }
 

@@ -108,6 +108,17 @@ public struct ReferenceExpression: Sendable, Equatable {
         }
     }
 
+    /// The areas the reference covers from `cell`, handed over one by one: no `Reference` (and no
+    /// array) is made for the common single-sheet case.
+    func resolveAreas(at cell: CellAddress, sheet: Int, _ body: (Reference.Area) -> Void) {
+        guard let range = Self.range(of: shape, at: cell) else { return }
+        switch sheets {
+        case .current: body(Reference.Area(sheet: sheet, range: range))
+        case .sheet(let s): body(Reference.Area(sheet: s, range: range))
+        case .span(let a, let b): for s in min(a, b)...max(a, b) { body(Reference.Area(sheet: s, range: range)) }
+        }
+    }
+
     static func range(of shape: ReferenceShape, at cell: CellAddress) -> CellRange? {
         func row(_ p: ReferencePart) -> Int? {
             let r = p.isAbsolute ? Int(p.index) : Int(cell.row) + Int(p.index)

@@ -3,16 +3,18 @@
 /// Nodes are formula cells (numbered as `Workbook.formulas`) and ranges (numbered after them). A
 /// multi-cell range that formulas read is one node however many formulas read it, so 3,000 SUMIFS
 /// over the same ledger column add 3,000 edges, not 300 million; a single cell is an edge of its own.
-/// The order is found without recursion (Kahn's algorithm, then Tarjan's with an explicit stack
-/// for what is left in cycles).
+/// The edges are held in flat arrays (compressed rows), not an array per node: a 200,000-formula
+/// sheet builds its graph without 200,000 allocations. The order is found without recursion
+/// (Kahn's algorithm, then Tarjan's with an explicit stack for what is left in cycles).
 struct DependencyGraph {
     var formulaCount = 0
-    var dependents: [[Int32]] = []
+    /// The nodes that depend on each node.
+    var dependents = Adjacency()
     /// The area of each range node (node `formulaCount + i`).
     var rangeAreas: [Reference.Area] = []
     var rangesBySheet: [Int: [Int32]] = [:]
     /// Formula nodes that read a single cell, by that cell.
-    var cellDependents: [CellKey: [Int32]] = [:]
+    var cellDependents = CellMultiMap()
     /// Every node, precedents before dependents; members of a cycle next to each other.
     var order: [Int32] = []
     var inCycle: [Bool] = []
@@ -24,24 +26,28 @@ struct DependencyGraph {
     /// Formula nodes whose references are only known when evaluated (INDIRECT, OFFSET).
     var dynamic: [Bool] = []
 
-    var nodeCount: Int { dependents.count }
+    var nodeCount: Int { dependents.nodeCount }
 
     func isDirty(_ node: Int32) -> Bool { Int(node) < dirty.count && dirty[Int(node)] }
     func isRange(_ node: Int32) -> Bool { Int(node) >= formulaCount }
 
     /// Marks a node and everything downstream of it dirty.
     mutating func markDirty(_ start: Int32) {
+        if dirty[Int(start)] { return }
         var stack = [start]
         while let n = stack.popLast() {
             if dirty[Int(n)] { continue }
             dirty[Int(n)] = true
-            stack.append(contentsOf: dependents[Int(n)])
+            let targets = dependents.range(of: Int(n))
+            for e in targets where !dirty[Int(dependents.targets[e])] { stack.append(dependents.targets[e]) }
         }
     }
 
     /// Marks what reads a cell dirty: formulas that name it and ranges that hold it.
     mutating func markDependentsDirty(of key: CellKey) {
-        for n in cellDependents[key] ?? [] { markDirty(n) }
+        var direct: [Int32] = []
+        cellDependents.forEach(of: key) { direct.append($0) }
+        for n in direct { markDirty(n) }
         let row = Int32(key.row), column = Int32(key.column)
         for r in rangesBySheet[key.sheet] ?? [] {
             let range = rangeAreas[Int(r) - formulaCount].range
@@ -55,7 +61,7 @@ struct DependencyGraph {
     mutating func sort() {
         let n = nodeCount
         var indegree = [Int32](repeating: 0, count: n)
-        for list in dependents { for d in list { indegree[Int(d)] += 1 } }
+        for d in dependents.targets { indegree[Int(d)] += 1 }
         order = []
         order.reserveCapacity(n)
         for i in 0..<n where indegree[i] == 0 { order.append(Int32(i)) }
@@ -63,7 +69,8 @@ struct DependencyGraph {
         while head < order.count {
             let node = order[head]
             head += 1
-            for d in dependents[Int(node)] {
+            for e in dependents.range(of: Int(node)) {
+                let d = dependents.targets[e]
                 indegree[Int(d)] -= 1
                 if indegree[Int(d)] == 0 { order.append(d) }
             }
@@ -91,19 +98,18 @@ struct DependencyGraph {
         var components: [[Int32]] = []
         var counter: Int32 = 0
         for root in 0..<n where included[root] && index[root] < 0 {
-            var work: [(node: Int32, edge: Int)] = [(Int32(root), 0)]
+            var work: [(node: Int32, edge: Int)] = [(Int32(root), dependents.range(of: root).lowerBound)]
             index[root] = counter; low[root] = counter; counter += 1
             stack.append(Int32(root)); onStack[root] = true
             while let (v, e) = work.last {
-                let edges = dependents[Int(v)]
-                if e < edges.count {
+                if e < dependents.range(of: Int(v)).upperBound {
                     work[work.count - 1].edge += 1
-                    let w = edges[e]
+                    let w = dependents.targets[e]
                     guard included[Int(w)] else { continue }
                     if index[Int(w)] < 0 {
                         index[Int(w)] = counter; low[Int(w)] = counter; counter += 1
                         stack.append(w); onStack[Int(w)] = true
-                        work.append((w, 0))
+                        work.append((w, dependents.range(of: Int(w)).lowerBound))
                     } else if onStack[Int(w)] {
                         low[Int(v)] = min(low[Int(v)], index[Int(w)])
                     }
@@ -125,4 +131,32 @@ struct DependencyGraph {
         // Tarjan emits a component after everything reachable from it (its dependents): reverse.
         return components.reversed()
     }
+}
+
+/// Edges in compressed-row form: the targets of node n are `targets[offsets[n]..<offsets[n + 1]]`.
+struct Adjacency {
+    private(set) var offsets: [Int32] = [0]
+    private(set) var targets: [Int32] = []
+
+    var nodeCount: Int { offsets.count - 1 }
+
+    /// Builds the rows from edge lists (a counting sort by source); each row keeps its edges' order.
+    init(nodeCount: Int = 0, sources: [Int32] = [], destinations: [Int32] = []) {
+        var counts = [Int32](repeating: 0, count: nodeCount + 1)
+        for s in sources { counts[Int(s) + 1] += 1 }
+        for i in 0..<nodeCount { counts[i + 1] += counts[i] }
+        offsets = counts
+        var fill = counts
+        var out = [Int32](repeating: 0, count: sources.count)
+        for (s, d) in zip(sources, destinations) {
+            out[Int(fill[Int(s)])] = d
+            fill[Int(s)] += 1
+        }
+        targets = out
+    }
+
+    @inline(__always)
+    func range(of node: Int) -> Range<Int> { Int(offsets[node])..<Int(offsets[node + 1]) }
+
+    subscript(node: Int) -> ArraySlice<Int32> { targets[range(of: node)] }
 }

@@ -5,14 +5,19 @@ extension Workbook {
         singleUseAreas.removeAll()
         var g = DependencyGraph()
         g.formulaCount = formulas.count
-        g.dependents = Array(repeating: [], count: formulas.count)
         g.cellDependents.reserveCapacity(formulas.count)
         g.dynamic = Array(repeating: false, count: formulas.count)
-        var rangeNodes: [Reference.Area: Int32] = [:]
+        // Edges are collected as (source, destination) pairs and packed into rows at the end.
+        var sources: [Int32] = [], destinations: [Int32] = []
+        sources.reserveCapacity(formulas.count * 2)
+        destinations.reserveCapacity(formulas.count * 2)
+        var rangeNodes = AreaNodes()
         var unknown: [String: [String]] = [:]
+        var collector = PrecedentCollector(workbook: self)
 
-        for (i, formula) in formulas.enumerated() where !formula.isRemoved {
-            var collector = PrecedentCollector(workbook: self, sheet: Int(formula.sheet), cell: formula.anchor)
+        for i in formulas.indices where !formulas[i].isRemoved {
+            let formula = formulas[i]
+            collector.start(sheet: Int(formula.sheet), cell: formula.anchor)
             collector.collect(formula.expression)
             let node = Int32(i)
             if collector.isVolatile { g.volatileNodes.append(node) }
@@ -24,20 +29,23 @@ extension Workbook {
             for area in collector.areas {
                 if area.range.first == area.range.last {
                     let key = CellKey(sheet: area.sheet, cell: area.range.first)
-                    g.cellDependents[key, default: []].append(node)
-                    if let source = formulaAt[key] { g.dependents[Int(source)].append(node) }
+                    g.cellDependents.append(node, for: key)
+                    if let source = formulaAt[key] {
+                        sources.append(source)
+                        destinations.append(node)
+                    }
                 } else {
                     let r: Int32
-                    if let existing = rangeNodes[area] {
+                    if let existing = rangeNodes.node(of: area) {
                         r = existing
                     } else {
-                        r = Int32(g.dependents.count)
-                        rangeNodes[area] = r
-                        g.dependents.append([])
+                        r = Int32(g.formulaCount + g.rangeAreas.count)
+                        rangeNodes.insert(area, node: r)
                         g.rangeAreas.append(area)
                         g.rangesBySheet[area.sheet, default: []].append(r)
                     }
-                    g.dependents[Int(r)].append(node)
+                    sources.append(r)
+                    destinations.append(node)
                 }
             }
         }
@@ -49,9 +57,14 @@ extension Workbook {
             let r = Int32(g.formulaCount + k)
             var last: Int32 = -1
             index.forEachFormula(in: area) { node in
-                if node != last { g.dependents[Int(node)].append(r); last = node }
+                if node != last {
+                    sources.append(node)
+                    destinations.append(r)
+                    last = node
+                }
             }
         }
+        g.dependents = Adjacency(nodeCount: g.formulaCount + g.rangeAreas.count, sources: sources, destinations: destinations)
         g.sort()
         g.dirty = Array(repeating: false, count: g.nodeCount)
         graph = g
@@ -61,11 +74,70 @@ extension Workbook {
     }
 }
 
+/// Range nodes by area, while the graph is built: open addressing over two packed words per area.
+/// A running total down 100,000 rows has 100,000 distinct ranges, and hashing each `Reference.Area`
+/// with SipHash was most of its graph build.
+private struct AreaNodes {
+    private var firsts: [UInt64]
+    private var lasts: [UInt64]
+    private var nodes: [Int32]
+    private var count = 0
+
+    init() {
+        firsts = Array(repeating: .max, count: 64)
+        lasts = Array(repeating: 0, count: 64)
+        nodes = Array(repeating: 0, count: 64)
+    }
+
+    private static func words(_ area: Reference.Area) -> (UInt64, UInt64) {
+        (CellKey(sheet: area.sheet, cell: area.range.first).raw, CellKey(sheet: 0, cell: area.range.last).raw)
+    }
+
+    private func slot(_ first: UInt64, _ last: UInt64) -> Int {
+        let h = (first &* 0x9E37_79B9_7F4A_7C15) ^ (last &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: h >> 17) & (nodes.count - 1)
+    }
+
+    func node(of area: Reference.Area) -> Int32? {
+        let (first, last) = Self.words(area)
+        var i = slot(first, last)
+        while firsts[i] != .max {
+            if firsts[i] == first && lasts[i] == last { return nodes[i] }
+            i = (i + 1) & (nodes.count - 1)
+        }
+        return nil
+    }
+
+    /// Adds an area not yet present.
+    mutating func insert(_ area: Reference.Area, node: Int32) {
+        if (count + 1) * 2 > nodes.count { grow() }
+        let (first, last) = Self.words(area)
+        place(first, last, node)
+        count += 1
+    }
+
+    private mutating func place(_ first: UInt64, _ last: UInt64, _ node: Int32) {
+        var i = slot(first, last)
+        while firsts[i] != .max { i = (i + 1) & (nodes.count - 1) }
+        firsts[i] = first
+        lasts[i] = last
+        nodes[i] = node
+    }
+
+    private mutating func grow() {
+        let (oldFirsts, oldLasts, oldNodes) = (firsts, lasts, nodes)
+        firsts = Array(repeating: .max, count: oldNodes.count * 2)
+        lasts = Array(repeating: 0, count: oldNodes.count * 2)
+        nodes = Array(repeating: 0, count: oldNodes.count * 2)
+        for i in oldNodes.indices where oldFirsts[i] != .max { place(oldFirsts[i], oldLasts[i], oldNodes[i]) }
+    }
+}
+
 /// The references a formula reads, found by walking its expression (names included).
 struct PrecedentCollector {
     let workbook: Workbook
-    let sheet: Int
-    let cell: CellAddress
+    private(set) var sheet = 0
+    private(set) var cell = CellAddress(row: 0, column: 0)
     var areas: [Reference.Area] = []
     var isVolatile = false
     var isDynamic = false
@@ -75,16 +147,32 @@ struct PrecedentCollector {
     /// would otherwise be walked 2^32 times).
     private(set) var namesSeen: Set<String> = []
 
+    init(workbook: Workbook) {
+        self.workbook = workbook
+    }
+
     init(workbook: Workbook, sheet: Int, cell: CellAddress) {
         self.workbook = workbook
+        start(sheet: sheet, cell: cell)
+    }
+
+    /// Readies the collector for another formula, keeping its storage (one collector serves a
+    /// whole graph build).
+    mutating func start(sheet: Int, cell: CellAddress) {
         self.sheet = sheet
         self.cell = cell
+        areas.removeAll(keepingCapacity: true)
+        isVolatile = false
+        isDynamic = false
+        if !unknownFunctions.isEmpty { unknownFunctions.removeAll() }
+        if !namesSeen.isEmpty { namesSeen.removeAll() }
+        nameDepth = 0
     }
 
     mutating func collect(_ e: Expression) {
         switch e {
         case .reference(let r):
-            if let resolved = r.resolve(at: cell, sheet: sheet) { areas.append(contentsOf: resolved.areas) }
+            r.resolveAreas(at: cell, sheet: sheet) { areas.append($0) }
         case .name(let n):
             guard nameDepth < 32, let entry = workbook.lookupName(n, sheet: sheet) else { return }
             guard namesSeen.insert(n.lowercased()).inserted else { return }
@@ -127,28 +215,39 @@ struct PrecedentCollector {
 
 /// Formula cells by sheet and column, rows sorted, to find those inside a range quickly.
 struct FormulaCellIndex {
-    private var rowsByColumn: [Int: [Int: [(row: Int, node: Int32)]]] = [:]
+    /// Columns that hold formulas, by sheet, in column order: (column, its formula rows).
+    private var columnsBySheet: [Int: [(column: Int, rows: [(row: Int32, node: Int32)])]] = [:]
 
-    init(_ formulaAt: [CellKey: Int32]) {
-        for (key, node) in formulaAt {
-            rowsByColumn[key.sheet, default: [:]][key.column, default: []].append((key.row, node))
+    init(_ formulaAt: CellMap) {
+        // The map hands its entries over by sheet, column and ascending row: no sorting needed.
+        var current: (sheet: Int, column: Int) = (-1, -1)
+        var rows: [(row: Int32, node: Int32)] = []
+        func flush() {
+            if !rows.isEmpty { columnsBySheet[current.sheet, default: []].append((current.column, rows)) }
+            rows = []
         }
-        for sheet in rowsByColumn.keys {
-            for column in rowsByColumn[sheet]!.keys { rowsByColumn[sheet]![column]!.sort { $0.row < $1.row } }
+        formulaAt.forEach { key, node in
+            if key.sheet != current.sheet || key.column != current.column {
+                flush()
+                current = (key.sheet, key.column)
+            }
+            rows.append((Int32(key.row), node))
         }
+        flush()
     }
 
     func forEachFormula(in area: Reference.Area, _ body: (Int32) -> Void) {
-        guard let columns = rowsByColumn[area.sheet] else { return }
+        guard let columns = columnsBySheet[area.sheet] else { return }
         let r = area.range
-        for (column, rows) in columns where column >= Int(r.first.column) && column <= Int(r.last.column) {
+        for (column, rows) in columns where column >= Int(r.first.column) {
+            if column > Int(r.last.column) { break }
             var low = 0, high = rows.count
             while low < high {
                 let mid = (low + high) / 2
-                if rows[mid].row < Int(r.first.row) { low = mid + 1 } else { high = mid }
+                if rows[mid].row < r.first.row { low = mid + 1 } else { high = mid }
             }
             var i = low
-            while i < rows.count, rows[i].row <= Int(r.last.row) {
+            while i < rows.count, rows[i].row <= r.last.row {
                 body(rows[i].node)
                 i += 1
             }
@@ -162,7 +261,9 @@ extension Workbook {
     /// does not include. A formula is spared only when it refers to that range once — as the sum
     /// range of the call that recorded its positions.
     func markEditedDirty(_ key: CellKey) {
-        for n in graph.cellDependents[key] ?? [] { graph.markDirty(n) }
+        var direct: [Int32] = []
+        graph.cellDependents.forEach(of: key) { direct.append($0) }
+        for n in direct { graph.markDirty(n) }
         let row = Int32(key.row), column = Int32(key.column)
         for r in graph.rangesBySheet[key.sheet] ?? [] {
             let area = graph.rangeAreas[Int(r) - graph.formulaCount]

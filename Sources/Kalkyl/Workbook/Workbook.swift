@@ -22,7 +22,7 @@ public final class Workbook {
 
     var formulas: [FormulaCell] = []
     /// Formula (node) index of every formula cell, array-formula members included.
-    var formulaAt: [CellKey: Int32] = [:]
+    var formulaAt = CellMap()
     var names: [String: DefinedNameEntry] = [:]
     private var hiddenRows: [Int: [Int32: RowHiding]] = [:]
     var graph = DependencyGraph()
@@ -428,6 +428,7 @@ struct CellKey: Hashable, Sendable {
         raw = UInt64(sheet) << 34 | UInt64(row) << 14 | UInt64(column)
     }
     init(sheet: Int, cell: CellAddress) { self.init(sheet: sheet, row: Int(cell.row), column: Int(cell.column)) }
+    init(raw: UInt64) { self.raw = raw }
     var sheet: Int { Int(raw >> 34) }
     var row: Int { Int((raw >> 14) & 0xFFFFF) }
     var column: Int { Int(raw & 0x3FFF) }

@@ -1,0 +1,98 @@
+import Testing
+@testable import Kalkyl
+
+/// The flat structures the dependency graph is built from: the cell map (dense by column, sparse
+/// far below), per-cell edge chains and compressed rows of edges.
+@Suite("Graph storage")
+struct GraphStorageTests {
+    @Test("a cell map agrees with a dictionary through inserts, overwrites and removals")
+    func cellMapMatchesDictionary() {
+        var map = CellMap()
+        var reference: [CellKey: Int32] = [:]
+        // Deterministic pseudo-random cells: dense near the top, a few far down and on other sheets.
+        var state: UInt64 = 0x1234_5678
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        for step in 0..<20_000 {
+            let far = next() % 50 == 0
+            let key = CellKey(sheet: next() % 3, row: far ? 1_048_575 - next() % 1000 : next() % 3000, column: next() % 40)
+            if step % 5 == 4 {
+                #expect(map.removeValue(forKey: key) == reference.removeValue(forKey: key))
+            } else {
+                let value = Int32(step)
+                map[key] = value
+                reference[key] = value
+            }
+        }
+        #expect(map.count == reference.count)
+        for (key, value) in reference { #expect(map[key] == value) }
+        #expect(map[CellKey(sheet: 7, row: 1, column: 1)] == nil)
+        #expect(map[CellKey(sheet: 0, row: 0, column: 16_000)] == nil)
+
+        // forEach visits each entry once, by sheet, column and ascending row.
+        var visited: [(CellKey, Int32)] = []
+        map.forEach { visited.append(($0, $1)) }
+        #expect(visited.count == reference.count)
+        let order = visited.map { [$0.0.sheet, $0.0.column, $0.0.row] }
+        #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(visited.allSatisfy { reference[$0.0] == $0.1 })
+    }
+
+    @Test("a cell far down the sheet costs one sparse entry, not a dense column")
+    func farCellIsSparse() {
+        var map = CellMap()
+        map[CellKey(sheet: 0, row: 1_048_575, column: 16_383)] = 9
+        map[CellKey(sheet: 0, row: 0, column: 16_383)] = 1
+        #expect(map.count == 2)
+        #expect(map[CellKey(sheet: 0, row: 1_048_575, column: 16_383)] == 9)
+        map[CellKey(sheet: 0, row: 1_048_575, column: 16_383)] = nil
+        #expect(map.count == 1)
+        #expect(map[CellKey(sheet: 0, row: 1_048_575, column: 16_383)] == nil)
+    }
+
+    @Test("per-cell edge chains list every node added for a cell")
+    func multiMap() {
+        var map = CellMultiMap()
+        let a = CellKey(sheet: 0, row: 4, column: 2), b = CellKey(sheet: 1, row: 4, column: 2)
+        map.append(3, for: a)
+        map.append(5, for: b)
+        map.append(8, for: a)
+        var seen: [Int32] = []
+        map.forEach(of: a) { seen.append($0) }
+        #expect(seen == [8, 3])
+        seen = []
+        map.forEach(of: CellKey(sheet: 0, row: 5, column: 2)) { seen.append($0) }
+        #expect(seen.isEmpty)
+    }
+
+    @Test("compressed rows keep each node's edges, in the order they were added")
+    func adjacency() {
+        let rows = Adjacency(nodeCount: 4, sources: [2, 0, 2, 3, 0], destinations: [1, 3, 0, 1, 2])
+        #expect(rows.nodeCount == 4)
+        #expect(Array(rows[0]) == [3, 2])
+        #expect(Array(rows[1]) == [])
+        #expect(Array(rows[2]) == [1, 0])
+        #expect(Array(rows[3]) == [1])
+    }
+
+    @Test("the graph links formulas through single cells, shared ranges and far cells")
+    func graphThroughFlatStorage() throws {
+        let book = Workbook()
+        let s = book.addSheet(named: "Blad1")
+        book.setValue(.number(2), sheet: s, at: CellAddress(row: 0, column: 0))
+        try book.setFormula("=A1*10", at: "Blad1!B1")
+        try book.setFormula("=SUM(A1:B1)", at: "Blad1!C1")
+        try book.setFormula("=SUM(A1:B1)+C1", at: "Blad1!D1")
+        try book.setFormula("=D1+1", at: "Blad1!XFD1048576")
+        try book.setFormula("=XFD1048576*2", at: "Blad1!E1")
+        book.recalculate()
+        #expect(book.value(at: "Blad1!E1") == .number(90))
+        book.setValue(.number(3), sheet: s, at: CellAddress(row: 0, column: 0))
+        let report = book.recalculate()
+        #expect(book.value(at: "Blad1!C1") == .number(33))
+        #expect(book.value(at: "Blad1!E1") == .number(134))
+        #expect(report.evaluations == 5)
+    }
+}

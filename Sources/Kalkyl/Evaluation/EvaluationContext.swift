@@ -5,7 +5,9 @@
 /// evaluates that cell first and comes back (see `Recalculation`). This happens only where the
 /// static order cannot know better: in cycles, and behind INDIRECT and OFFSET.
 public final class EvaluationContext {
-    unowned let workbook: Workbook
+    // Strong: an unowned reference costs a check and a retain on every access, and the workbook
+    // never holds its contexts.
+    let workbook: Workbook
     /// The sheet and cell of the formula being evaluated.
     public internal(set) var sheet: Int = 0
     public internal(set) var cell = CellAddress(row: 0, column: 0)

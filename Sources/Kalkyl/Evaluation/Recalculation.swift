@@ -292,7 +292,40 @@ struct CalculationCaches {
     var formulaFree: [Reference.Area: Bool] = [:]
     /// Running totals: the SUM of a column from a fixed first row down to `lastRow`, so that
     /// `=SUM($B$1:Bn)` filled down n rows costs n additions, not n²/2.
-    var prefixSums: [PrefixSumKey: PrefixSum] = [:]
+    var prefixSums = PrefixSums()
+}
+
+/// The running totals of a recalculation. A filled-down column asks for the same key row after
+/// row, so the last one used is checked before the table is hashed.
+struct PrefixSums {
+    private var index: [PrefixSumKey: Int] = [:]
+    private var keys: [PrefixSumKey] = []
+    private var sums: [PrefixSum] = []
+    private var last = -1
+
+    subscript(key: PrefixSumKey) -> PrefixSum? {
+        mutating get {
+            guard let i = slot(of: key) else { return nil }
+            last = i
+            return sums[i]
+        }
+        set {
+            if let i = slot(of: key) {
+                if let newValue { sums[i] = newValue } else { sums[i].lastRow = Int.max }  // never reused
+                last = i
+            } else if let newValue {
+                index[key] = keys.count
+                last = keys.count
+                keys.append(key)
+                sums.append(newValue)
+            }
+        }
+    }
+
+    private func slot(of key: PrefixSumKey) -> Int? {
+        if last >= 0 && keys[last] == key { return last }
+        return index[key]
+    }
 }
 
 struct PrefixSumKey: Hashable {

@@ -95,4 +95,30 @@ struct GraphStorageTests {
         #expect(book.value(at: "Blad1!E1") == .number(134))
         #expect(report.evaluations == 5)
     }
+
+    @Test("an edited amount outside a SUMIFS's rows still reaches a formula that reads the range again", arguments: [
+        "=SUMIFS(Belopp,Data!$B$1:$B$3,\"x\")+SUM(Belopp)",
+        "=SUMIFS(Data!$A$1:$A$3,Data!$B$1:$B$3,\"x\")+SUM(Data!$A$1:$A$3)",
+        "=SUMIFS(Data!$A$1:$A$3,Data!$B$1:$B$3,\"x\")+SUM(Belopp)",
+    ])
+    func rangeReadTwice(formula: String) throws {
+        let book = Workbook()
+        let data = book.addSheet(named: "Data")
+        book.addSheet(named: "Rapport")
+        for (r, (amount, key)) in [(1.0, "x"), (2, "y"), (3, "x")].enumerated() {
+            book.setValue(.number(amount), sheet: data, at: CellAddress(row: r, column: 0))
+            book.setValue(.text(key), sheet: data, at: CellAddress(row: r, column: 1))
+        }
+        book.defineName("Belopp", formula: "=Data!$A$1:$A$3")
+        try book.setFormula(formula, at: "Rapport!A1")
+        try book.setFormula("=SUMIFS(Data!$A$1:$A$3,Data!$B$1:$B$3,\"x\")", at: "Rapport!A2")
+        book.recalculate()
+        #expect(book.value(at: "Rapport!A1") == .number(10))
+        try book.setValue(.number(20), at: "Data!A2")
+        let report = book.recalculate()
+        #expect(book.value(at: "Rapport!A1") == .number(28))
+        // The plain SUMIFS does not include row 2 and is not recomputed.
+        #expect(book.value(at: "Rapport!A2") == .number(4))
+        #expect(report.evaluations == 1)
+    }
 }

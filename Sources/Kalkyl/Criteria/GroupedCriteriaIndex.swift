@@ -20,8 +20,14 @@ struct GroupedCriteriaIndex {
     let hasOrderedColumn: Bool
     /// Each equality column's distinct keys, numbered.
     private var keyIDs: [[CriteriaIndex.Key: Int32]]
-    /// The group of each combination of key numbers.
-    private var groupIDs: [[Int32]: Int] = [:]
+    /// A combination of key numbers is found one column at a time: the node reached after the
+    /// first c columns and the next column's key number, packed in one word, give the next node
+    /// (integer keys, no array per position). The node after the last column is a group.
+    private var nodeAfter: [UInt64: Int32] = [:]
+    /// Node 0 is the empty combination (where every search starts).
+    private var nodeCount: Int32 = 1
+    /// The group of each last node (-1 until one is made).
+    private var groupOfNode: [Int32] = [-1]
     private var groups: [Group] = []
 
     /// `equality[c][i]`: the value of position i in the c-th equality column; `ordered`: the ordered
@@ -31,10 +37,11 @@ struct GroupedCriteriaIndex {
         hasOrderedColumn = ordered != nil
         keyIDs = Array(repeating: [:], count: equality.count)
         var combination = [Int32](repeating: 0, count: equality.count)
-        // A ledger column repeats a few texts 100,000 times: read each as a number once.
-        var textKeys: [String: [CriteriaIndex.Key]] = [:]
-        textKeys.reserveCapacity(64)
+        // A ledger column repeats a few texts 100,000 times: read each as key numbers once per column.
+        var textIDs: [[String: [Int32]]] = Array(repeating: [:], count: equality.count)
+        var numberIDs: [[Double: Int32]] = Array(repeating: [:], count: equality.count)
         var extra: [[Int32]] = []
+        var alternatives: [(column: Int, id: Int32)] = []
         for i in 0..<count {
             var orderValue = 0.0
             if let ordered {
@@ -44,28 +51,42 @@ struct GroupedCriteriaIndex {
             // The keys position i answers to in each column: a text that reads as a number answers
             // to both, as for a one-column index (rare: the other combinations go to `extra`).
             var matchesSomething = true
-            var alternatives: [(column: Int, id: Int32)] = []
-            for (c, column) in equality.enumerated() {
-                let own = keys(of: column[i], memo: &textKeys)
-                guard let first = own.first else { matchesSomething = false; break }
-                combination[c] = id(first, column: c)
-                for other in own.dropFirst() { alternatives.append((c, id(other, column: c))) }
+            alternatives.removeAll(keepingCapacity: true)
+            for c in equality.indices {
+                switch equality[c][i] {
+                case .number(let n):
+                    let n = n == 0 ? 0 : n
+                    if let known = numberIDs[c][n] {
+                        combination[c] = known
+                    } else {
+                        let new = id(.number(n), column: c)
+                        numberIDs[c][n] = new
+                        combination[c] = new
+                    }
+                case .text(let t):
+                    let ids: [Int32]
+                    if let known = textIDs[c][t] {
+                        ids = known
+                    } else {
+                        ids = Self.keys(ofText: t).map { id($0, column: c) }
+                        textIDs[c][t] = ids
+                    }
+                    combination[c] = ids[0]
+                    for other in ids.dropFirst() { alternatives.append((c, other)) }
+                case .boolean(let b): combination[c] = id(.boolean(b), column: c)
+                case .error(let e): combination[c] = id(.error(e), column: c)
+                case .empty: matchesSomething = false
+                }
+                if !matchesSomething { break }
             }
+            guard matchesSomething else { continue }
+            add(Int32(i), orderValue, to: group(for: combination))
+            guard !alternatives.isEmpty else { continue }
             extra.removeAll(keepingCapacity: true)
             for (c, alternative) in alternatives {
                 extra += ([combination] + extra).map { var k = $0; k[c] = alternative; return k }
             }
-            guard matchesSomething else { continue }
-            for key in [combination] + extra {
-                let g: Int
-                if let existing = groupIDs[key] { g = existing } else {
-                    g = groups.count
-                    groupIDs[key] = g
-                    groups.append(Group())
-                }
-                groups[g].values.append(orderValue)
-                groups[g].offsets.append(Int32(i))
-            }
+            for key in extra { add(Int32(i), orderValue, to: group(for: key)) }
         }
         if ordered != nil {
             for g in groups.indices where !Self.isSorted(groups[g].values) {
@@ -74,6 +95,43 @@ struct GroupedCriteriaIndex {
                 groups[g] = Group(values: order.map { group.values[$0] }, offsets: order.map { group.offsets[$0] })
             }
         }
+    }
+
+    private mutating func add(_ position: Int32, _ orderValue: Double, to g: Int) {
+        groups[g].values.append(orderValue)
+        groups[g].offsets.append(position)
+    }
+
+    /// The group of a combination of key numbers, made when new.
+    private mutating func group(for ids: [Int32]) -> Int {
+        var node: Int32 = 0
+        for id in ids {
+            let packed = UInt64(node) << 32 | UInt64(UInt32(bitPattern: id))
+            if let next = nodeAfter[packed] {
+                node = next
+            } else {
+                node = nodeCount
+                nodeCount += 1
+                nodeAfter[packed] = node
+                groupOfNode.append(-1)
+            }
+        }
+        if groupOfNode[Int(node)] < 0 {
+            groupOfNode[Int(node)] = Int32(groups.count)
+            groups.append(Group())
+        }
+        return Int(groupOfNode[Int(node)])
+    }
+
+    /// The group of a combination, nil when no position has it.
+    private func existingGroup(for ids: [Int32]) -> Int? {
+        var node: Int32 = 0
+        for id in ids {
+            guard let next = nodeAfter[UInt64(node) << 32 | UInt64(UInt32(bitPattern: id))] else { return nil }
+            node = next
+        }
+        let g = groupOfNode[Int(node)]
+        return g < 0 ? nil : Int(g)
     }
 
     private mutating func id(_ key: CriteriaIndex.Key, column: Int) -> Int32 {
@@ -87,19 +145,10 @@ struct GroupedCriteriaIndex {
         zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }
     }
 
-    private func keys(of value: CellValue, memo: inout [String: [CriteriaIndex.Key]]) -> [CriteriaIndex.Key] {
-        switch value {
-        case .number(let n): return [.number(n == 0 ? 0 : n)]
-        case .text(let s):
-            if let known = memo[s] { return known }
-            var keys: [CriteriaIndex.Key] = [.text(s.lowercased())]
-            if let n = Coercion.parseNumber(s) { keys.append(.number(n == 0 ? 0 : n)) }
-            memo[s] = keys
-            return keys
-        case .boolean(let b): return [.boolean(b)]
-        case .error(let e): return [.error(e)]
-        case .empty: return []
-        }
+    private static func keys(ofText s: String) -> [CriteriaIndex.Key] {
+        var keys: [CriteriaIndex.Key] = [.text(s.lowercased())]
+        if let n = Coercion.parseNumber(s) { keys.append(.number(n == 0 ? 0 : n)) }
+        return keys
     }
 
     /// The positions whose equality columns hold `key` and whose ordered column satisfies every
@@ -112,7 +161,7 @@ struct GroupedCriteriaIndex {
             guard let id = keyIDs[c][k] else { return [] }
             ids.append(id)
         }
-        guard let g = groupIDs[ids] else { return [] }
+        guard let g = existingGroup(for: ids) else { return [] }
         let group = groups[g]
         var low = 0, high = group.values.count
         for criterion in ordered {

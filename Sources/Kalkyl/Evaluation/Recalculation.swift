@@ -293,6 +293,8 @@ struct CalculationCaches {
     /// Running totals: the SUM of a column from a fixed first row down to `lastRow`, so that
     /// `=SUM($B$1:Bn)` filled down n rows costs n additions, not n²/2.
     var prefixSums = PrefixSums()
+    /// Criteria as read from their text (`"<=5"`, `"KS012"`), by that text.
+    var criteria: [String: Criterion] = [:]
 }
 
 /// The running totals of a recalculation. A filled-down column asks for the same key row after

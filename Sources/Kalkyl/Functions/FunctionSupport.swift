@@ -99,7 +99,18 @@ extension EvaluationContext {
             areas.append(r.areas[0])
             // In an ordinary cell a range criterion is implicitly intersected.
             let c = try scalar(criterionValue)
-            criteria.append(Criterion(c))
+            if case .text(let text) = c {
+                // Thousands of SUMIFS ask for the same few criteria ("<=5", a cost centre): read once.
+                if let known = caches.criteria[text] {
+                    criteria.append(known)
+                } else {
+                    let parsed = Criterion(c)
+                    caches.criteria[text] = parsed
+                    criteria.append(parsed)
+                }
+            } else {
+                criteria.append(Criterion(c))
+            }
         }
         guard let firstArea = areas.first else { return .failure(.value) }
         let shape = firstArea.range

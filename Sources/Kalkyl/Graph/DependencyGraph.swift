@@ -25,6 +25,9 @@ struct DependencyGraph {
     var volatileNodes: [Int32] = []
     /// Formula nodes whose references are only known when evaluated (INDIRECT, OFFSET).
     var dynamic: [Bool] = []
+    /// Formula nodes with an edge for every time they read an area (not dynamic, no name read
+    /// twice): one edge from a range means the range is read once (see `markEditedDirty`).
+    var eachAreaListed: [Bool] = []
 
     var nodeCount: Int { dependents.nodeCount }
 

@@ -2,11 +2,11 @@
 extension Workbook {
     func rebuildGraph() {
         sumPositions.removeAll()
-        singleUseAreas.removeAll()
         var g = DependencyGraph()
         g.formulaCount = formulas.count
         g.cellDependents.reserveCapacity(formulas.count)
         g.dynamic = Array(repeating: false, count: formulas.count)
+        g.eachAreaListed = Array(repeating: false, count: formulas.count)
         // Edges are collected as (source, destination) pairs and packed into rows at the end.
         var sources: [Int32] = [], destinations: [Int32] = []
         sources.reserveCapacity(formulas.count * 2)
@@ -23,6 +23,7 @@ extension Workbook {
             if collector.isVolatile { g.volatileNodes.append(node) }
             for name in collector.namesSeen { g.nameDependents[name, default: []].append(node) }
             g.dynamic[i] = collector.isDynamic
+            g.eachAreaListed[i] = !collector.isDynamic && !collector.repeatsName
             for name in collector.unknownFunctions {
                 unknown[name, default: []].append(SheetName.quotedIfNeeded(sheetNames[Int(formula.sheet)]) + "!" + formula.anchor.a1)
             }
@@ -141,6 +142,8 @@ struct PrecedentCollector {
     var areas: [Reference.Area] = []
     var isVolatile = false
     var isDynamic = false
+    /// A name used twice is walked once: its areas are then listed fewer times than they are read.
+    var repeatsName = false
     var unknownFunctions: Set<String> = []
     private var nameDepth = 0
     /// Names whose formulas were walked already: each once (a LAMBDA name calling itself twice
@@ -164,6 +167,7 @@ struct PrecedentCollector {
         areas.removeAll(keepingCapacity: true)
         isVolatile = false
         isDynamic = false
+        repeatsName = false
         if !unknownFunctions.isEmpty { unknownFunctions.removeAll() }
         if !namesSeen.isEmpty { namesSeen.removeAll() }
         nameDepth = 0
@@ -175,7 +179,10 @@ struct PrecedentCollector {
             r.resolveAreas(at: cell, sheet: sheet) { areas.append($0) }
         case .name(let n):
             guard nameDepth < 32, let entry = workbook.lookupName(n, sheet: sheet) else { return }
-            guard namesSeen.insert(n.lowercased()).inserted else { return }
+            guard namesSeen.insert(n.lowercased()).inserted else {
+                repeatsName = true
+                return
+            }
             nameDepth += 1
             collect(entry.expression)
             nameDepth -= 1
@@ -198,6 +205,8 @@ struct PrecedentCollector {
                         nameDepth += 1
                         collect(entry.expression)
                         nameDepth -= 1
+                    } else {
+                        repeatsName = true
                     }
                 } else if workbook.lookupName(name, sheet: sheet) == nil {
                     unknownFunctions.insert(name)
@@ -271,23 +280,20 @@ extension Workbook {
             guard row >= range.first.row && row <= range.last.row && column >= range.first.column && column <= range.last.column else { continue }
             graph.dirty[Int(r)] = true
             let offset = Int32((Int(row - range.first.row)) * range.columnCount + Int(column - range.first.column))
-            for d in graph.dependents[Int(r)] {
-                if let positions = sumPositions[d]?[area], !Self.containsSorted(positions, offset), refersOnce(d, to: area) { continue }
+            // A formula's edges from one range are next to each other in the range's row: a
+            // formula that refers to the range once has one edge there.
+            let edges = graph.dependents.range(of: Int(r))
+            var e = edges.lowerBound
+            while e < edges.upperBound {
+                let d = graph.dependents.targets[e]
+                var next = e + 1
+                while next < edges.upperBound && graph.dependents.targets[next] == d { next += 1 }
+                let once = next == e + 1 && !graph.isRange(d) && graph.eachAreaListed[Int(d)]
+                e = next
+                if once, let positions = sumPositions[d]?[area], !Self.containsSorted(positions, offset) { continue }
                 graph.markDirty(d)
             }
         }
-    }
-
-    private func refersOnce(_ node: Int32, to area: Reference.Area) -> Bool {
-        if let known = singleUseAreas[node] { return known.contains(area) }
-        let f = formulas[Int(node)]
-        var collector = PrecedentCollector(workbook: self, sheet: Int(f.sheet), cell: f.anchor)
-        collector.collect(f.expression)
-        var counts: [Reference.Area: Int] = [:]
-        for a in collector.areas { counts[a, default: 0] += 1 }
-        let once = collector.isDynamic ? [] : Set(counts.filter { $0.value == 1 }.map(\.key))
-        singleUseAreas[node] = once
-        return once.contains(area)
     }
 
     static func containsSorted(_ list: [Int32], _ x: Int32) -> Bool {

@@ -33,6 +33,8 @@ public enum NumberText {
     public static func general(_ value: Double) -> String {
         guard value.isFinite else { return "#NUM!" }
         if value == 0 { return "0" }
+        // Whole numbers (a report month in `"<="&B1`) need no digit generation.
+        if abs(value) < 1e15, value == value.rounded(.towardZero) { return String(Int64(value)) }
         let sign = value < 0 ? "-" : ""
         let d = DecimalDigits(value)
         let exponent = d.pointPosition - 1

@@ -32,8 +32,6 @@ public final class Workbook {
     /// For a SUMIFS-like formula: the positions of its sum range it last added up. A ledger edit at
     /// another position cannot change it, so it is not recomputed (see `markEditedDirty`).
     var sumPositions: [Int32: [Reference.Area: [Int32]]] = [:]
-    /// Areas each formula refers to exactly once (filled as needed, cleared with the graph).
-    var singleUseAreas: [Int32: Set<Reference.Area>] = [:]
     /// Constant names redefined since the last recalculation (lower-cased).
     var changedNames: Set<String> = []
     /// Criteria indexes of ranges without formulas, kept across recalculations until a cell in them

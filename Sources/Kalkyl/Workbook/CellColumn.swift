@@ -5,6 +5,16 @@ struct CellColumn: Sendable {
     private(set) var dense: [CellValue] = []
     private var sparse: [Int32: CellValue] = [:]
 
+    init() {}
+
+    /// A column whose dense part is `count` empty rows, allocated once (bulk loading).
+    init(denseCount count: Int) {
+        dense = Array(repeating: .empty, count: count)
+    }
+
+    /// Sets a row of the dense part (`row < dense.count`).
+    mutating func setDense(row: Int, _ value: CellValue) { dense[row] = value }
+
     func value(row: Int) -> CellValue {
         if row < dense.count { return dense[row] }
         if sparse.isEmpty { return .empty }
@@ -34,6 +44,15 @@ struct CellColumn: Sendable {
     }
 
     var hasSparseCells: Bool { !sparse.isEmpty }
+
+    /// Values held (not counting empty dense slots) and the bytes the column's storage takes.
+    var storage: (values: Int, bytes: Int) {
+        var values = sparse.count
+        for v in dense where !v.isEmpty { values += 1 }
+        // A dictionary entry: key and value, at the table's load factor (about 3/4).
+        let sparseBytes = sparse.capacity * (MemoryLayout<Int32>.stride + MemoryLayout<CellValue>.stride)
+        return (values, dense.capacity * MemoryLayout<CellValue>.stride + sparseBytes)
+    }
 
     /// Rows at or beyond the dense part that hold values, in order.
     func sparseRows(in rows: ClosedRange<Int>) -> [Int] {

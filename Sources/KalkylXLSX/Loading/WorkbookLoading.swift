@@ -25,9 +25,7 @@ extension Workbook {
                 let filtered = filters.contains { $0.first.row <= Int32(row.row) && Int32(row.row) <= $0.last.row }
                 setRowHidden(filtered ? .filtered : .hidden, sheet: index, row: row.row)
             }
-            for record in sheet.cells.records where record.kind != .blank {
-                loadValue(sheet.cells.value(of: record), sheet: index, at: record.address)
-            }
+            load(Self.values(of: sheet.cells), sheet: index)
             var groups: [Int: (Expression, SharedFormulaText)] = [:]
             for formula in sheet.formulas {
                 switch formula.kind {
@@ -52,5 +50,15 @@ extension Workbook {
                 }
             }
         }
+    }
+
+    /// The sheet's values for a bulk load: every column sized once (see `SheetValues`).
+    private static func values(of cells: CellStore) -> SheetValues {
+        var values = SheetValues()
+        cells.records.withUnsafeBufferPointer { records in
+            for r in records where r.kind != .blank { values.plan(row: Int(r.row), column: Int(r.column)) }
+            for r in records where r.kind != .blank { values.set(cells.value(of: r), row: Int(r.row), column: Int(r.column)) }
+        }
+        return values
     }
 }

@@ -7,8 +7,12 @@ protocol PackageArchive: Sendable {
     var fileName: String { get }
     var partNames: [String] { get }
     func contains(_ part: String) -> Bool
-    /// Streams the inflated bytes of a part, chunk by chunk, checking its CRC at the end.
-    func read(_ part: String, consumer: (Data) throws -> Void) throws
+    /// Streams the inflated bytes of a part, chunk by chunk, checking its CRC at the end. The
+    /// buffer is valid only during the call; an `XLSXError` the consumer throws is held until the
+    /// part's CRC is checked (damage is reported as such), any other error stops at once.
+    func readBytes(_ part: String, consumer: (UnsafeRawBufferPointer) throws -> Void) throws
+    /// The part's size once inflated, as the archive's directory gives it.
+    func inflatedSize(of part: String) -> UInt64?
 }
 
 /// Bounds on what a package may inflate to, against zip bombs.
@@ -25,6 +29,11 @@ public struct ReadLimits: Sendable {
 }
 
 extension PackageArchive {
+    /// `readBytes` with each chunk copied into a `Data`.
+    func read(_ part: String, consumer: (Data) throws -> Void) throws {
+        try readBytes(part) { try consumer(Data($0)) }
+    }
+
     func readAll(_ part: String) throws -> Data {
         var data = Data()
         try read(part) { data.append($0) }

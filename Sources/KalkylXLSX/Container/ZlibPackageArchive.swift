@@ -61,7 +61,9 @@ final class ZlibPackageArchive: PackageArchive, @unchecked Sendable {
 
     func contains(_ part: String) -> Bool { entries[Self.key(part)] != nil }
 
-    func read(_ part: String, consumer: (Data) throws -> Void) throws {
+    func inflatedSize(of part: String) -> UInt64? { entries[Self.key(part)]?.uncompressedSize }
+
+    func readBytes(_ part: String, consumer: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let entry = entries[Self.key(part)] else {
             throw XLSXError(file: fileName, part: part, reason: .missingPart)
         }
@@ -80,14 +82,14 @@ final class ZlibPackageArchive: PackageArchive, @unchecked Sendable {
         // A parse error in a damaged part is reported as the damage (CRC) when the part can still be
         // read to its end; otherwise the parse error stands.
         var heldError: Error?
-        let deliver: (Data) throws -> Void = { chunk in
+        let deliver: (UnsafeRawBufferPointer) throws -> Void = { chunk in
             produced += Int64(chunk.count)
             if produced > partLimit {
                 throw XLSXError(file: self.fileName, part: part, reason: .limitExceeded(
                     "inflates beyond \(partLimit) bytes (\(compressed) compressed)"))
             }
             try self.budget.spend(Int64(chunk.count), file: self.fileName, part: part)
-            crc = chunk.withUnsafeBytes { crc32(crc, $0.bindMemory(to: Bytef.self).baseAddress, uInt($0.count)) }
+            crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(chunk.count))
             guard heldError == nil else { return }
             do { try consumer(chunk) } catch let e as XLSXError { heldError = e }
         }
@@ -101,7 +103,7 @@ final class ZlibPackageArchive: PackageArchive, @unchecked Sendable {
         if let heldError { throw heldError }
     }
 
-    private func copyStored(from start: UInt64, count: UInt64, to deliver: (Data) throws -> Void) throws {
+    private func copyStored(from start: UInt64, count: UInt64, to deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
         var offset: UInt64 = 0
         while offset < count {
             let n = Int(min(count - offset, 256 * 1024))
@@ -109,12 +111,12 @@ final class ZlibPackageArchive: PackageArchive, @unchecked Sendable {
             guard bytes.count == n else {
                 throw XLSXError(file: fileName, reason: .damagedArchive("the file ends inside a part"))
             }
-            try deliver(Data(bytes))
+            try bytes.withUnsafeBytes { try deliver($0) }
             offset += UInt64(n)
         }
     }
 
-    private func inflate(from start: UInt64, count: UInt64, to deliver: (Data) throws -> Void,
+    private func inflate(from start: UInt64, count: UInt64, to deliver: (UnsafeRawBufferPointer) throws -> Void,
                          damaged: (String) -> XLSXError) throws {
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -146,7 +148,7 @@ final class ZlibPackageArchive: PackageArchive, @unchecked Sendable {
                     case Z_STREAM_END: finished = true
                     default: throw damaged("corrupt deflate data")
                     }
-                    if produced > 0 { try deliver(Data(output[0..<produced])) }
+                    if produced > 0 { try output.withUnsafeBytes { try deliver(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
                     if status == Z_BUF_ERROR && produced == 0 { break }
                 } while !finished && (stream.avail_in > 0 || stream.avail_out == 0)
             }

@@ -103,6 +103,32 @@ public struct CellStore: Sendable {
 
     mutating func clearFormulaFlag(at index: Int) { records[index].hasFormula = false }
 
+    mutating func reserve(_ count: Int) {
+        if count > records.capacity { records.reserveCapacity(count) }
+    }
+
+    /// Appends the cells another store read after this one's (a later chunk of the same sheet),
+    /// with its own strings moved into this store's table.
+    mutating func append(contentsOf other: CellStore) {
+        guard !other.records.isEmpty else { return }
+        if let last = records.last, let first = other.records.first,
+           (last.row, last.column) >= (first.row, first.column) {
+            sorted = false
+        }
+        if !other.sorted { sorted = false }
+        let start = records.count
+        records.append(contentsOf: other.records)
+        if !other.localStrings.isEmpty {
+            let offset = UInt64(localStrings.count)
+            localStrings.append(contentsOf: other.localStrings)
+            if offset > 0 {
+                records.withUnsafeMutableBufferPointer { buffer in
+                    for i in start..<buffer.count where buffer[i].kind == .localString { buffer[i].payload += offset }
+                }
+            }
+        }
+    }
+
     mutating func appendLocalString(_ s: String) -> UInt64 {
         localStrings.append(s)
         return UInt64(localStrings.count - 1)

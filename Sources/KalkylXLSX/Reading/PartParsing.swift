@@ -4,7 +4,7 @@ extension PackageArchive {
     /// Streams a part through expat into a handler.
     func parseXML(_ part: String, with handler: XMLContentHandler) throws {
         let parser = XMLStreamParser(file: fileName, part: part, handler: handler)
-        try read(part) { try parser.feed($0) }
+        try readBytes(part) { try parser.feed($0) }
         try parser.finish()
     }
 }

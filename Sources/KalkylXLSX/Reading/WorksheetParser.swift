@@ -11,30 +11,21 @@ final class WorksheetParser: XMLContentHandler {
     private(set) var maxSharedStringIndex = -1
     private let date1904: Bool
 
+    /// Reads the rows. When the sheet is read in chunks, `headRows` holds the rows before the
+    /// split and `rows` those after the last chunk.
+    private var rows: SheetDataReader
+    private var headRows: SheetDataReader?
+    /// Where the sheet's own warnings stop and the rows' begin.
+    private var rowWarningsIndex: Int?
+
     // Where the stream is.
     private var inSheetData = false
     private var extensionDepth = 0
     private var inSheetView = false
     private var sawSheetView = false
-    private var inHeaderFooter = false
-    private var inInlineString = false
-    private var phoneticDepth = 0
-    private var row = -1
-    private var column = -1
 
-    // The cell being read.
-    private enum ValueType { case number, sharedString, string, inlineString, boolean, error, date }
-    private enum Capture { case none, value, formula, inlineText, headerFooter, ruleFormula }
+    private enum Capture { case none, headerFooter, ruleFormula }
     private var capture = Capture.none
-    private var cellType = ValueType.number
-    private var cellStyle: UInt32 = 0
-    private var cellIsDynamicArray = false
-    private var valueText: [UInt8] = []
-    private var hasValue = false
-    private var inlineText: [UInt8] = []
-    private var hasInline = false
-    private var formulaText: [UInt8] = []
-    private var formulaAttributes: (type: String?, group: Int?, ref: String?, alwaysCalculate: Bool)?
     private var headerFooterText: [UInt8] = []
     // Conditional formats and data validations being read.
     private var conditionalFormat: ConditionalFormat?
@@ -46,6 +37,19 @@ final class WorksheetParser: XMLContentHandler {
         sheet = WorksheetModel(name: name)
         sheet.part = part
         self.date1904 = date1904
+        rows = SheetDataReader(part: part, date1904: date1904, atPartStart: true)
+    }
+
+    /// Ends the rows read so far when the stream is between rows inside `<sheetData>` (and has not
+    /// been split before); the rest of the part `xml` is fed starts with a fresh reader, and
+    /// `finish` puts the chunks read elsewhere in between. False when the stream is not at such a place.
+    func splitRows(_ xml: XMLStreamParser) -> Bool {
+        guard headRows == nil, inSheetData, rows.isBetweenRows else { return false }
+        headRows = rows
+        rows = SheetDataReader(part: rows.part, date1904: date1904, atPartStart: false)
+        rows.onEnd = headRows?.onEnd
+        xml.divert(to: rows)
+        return true
     }
 
     // MARK: - Events
@@ -54,12 +58,15 @@ final class WorksheetParser: XMLContentHandler {
         let name = tag.name
         if name.is("extLst") { extensionDepth += 1 }
         guard extensionDepth == 0 else { return }
-        if inSheetData {
-            try startInSheetData(tag, parser)
-            return
-        }
         if name.is("sheetData") {
+            // The rows' events go straight to their reader until `</sheetData>`.
             inSheetData = true
+            if rowWarningsIndex == nil { rowWarningsIndex = warnings.count }
+            rows.onEnd = { [unowned self] xml in
+                inSheetData = false
+                xml.divert(to: nil)
+            }
+            parser.divert(to: rows)
         } else if name.is("dimension") {
             sheet.declaredDimension = tag["ref"].flatMap { CellRange(a1: $0) }
         } else if name.is("sheetView") {
@@ -213,87 +220,9 @@ final class WorksheetParser: XMLContentHandler {
         (sqref ?? "").split(separator: " ").compactMap { CellRange(a1: $0) }
     }
 
-    private func startInSheetData(_ tag: XMLStartTag, _ parser: XMLStreamParser) throws {
-        let name = tag.name
-        if name.is("c") {
-            if let r = tag.attribute("r") {
-                guard let address = r.cellAddress else {
-                    throw parser.contentError("cell reference '\(r.string)' is not a cell inside Excel's grid")
-                }
-                row = address.row
-                column = address.column
-            } else {
-                if row < 0 { row = 0 }
-                column += 1
-                guard column < Grid.columnCount else {
-                    throw parser.contentError("a row has more than \(Grid.columnCount) cells")
-                }
-            }
-            cellType = Self.valueType(tag.attribute("t"))
-            cellStyle = UInt32(clamping: tag.attribute("s")?.int ?? 0)
-            cellIsDynamicArray = tag.attribute("cm") != nil
-            hasValue = false
-            hasInline = false
-            formulaAttributes = nil
-        } else if name.is("v") {
-            capture = .value
-            valueText.removeAll(keepingCapacity: true)
-            hasValue = true
-        } else if name.is("f") {
-            capture = .formula
-            formulaText.removeAll(keepingCapacity: true)
-            formulaAttributes = (tag["t"], tag.attribute("si")?.int, tag["ref"], tag.attribute("ca")?.bool ?? false)
-        } else if name.is("is") {
-            inInlineString = true
-            hasInline = true
-            inlineText.removeAll(keepingCapacity: true)
-        } else if name.is("t") {
-            if inInlineString && phoneticDepth == 0 { capture = .inlineText }
-        } else if name.is("rPh") {
-            phoneticDepth += 1
-        } else if name.is("row") {
-            if let r = tag.attribute("r") {
-                guard let index = r.int, index >= 1, index <= Grid.rowCount else {
-                    throw parser.contentError("row number '\(r.string)' is outside Excel's grid")
-                }
-                row = index - 1
-            } else {
-                row += 1
-                guard row < Grid.rowCount else { throw parser.contentError("more than \(Grid.rowCount) rows") }
-            }
-            column = -1
-            readRowFormat(tag)
-        }
-    }
-
-    private func readRowFormat(_ tag: XMLStartTag) {
-        let hidden = tag.attribute("hidden")?.bool ?? false
-        let customHeight = tag.attribute("customHeight")?.bool ?? false
-        let customFormat = tag.attribute("customFormat")?.bool ?? false
-        let outline = tag.attribute("outlineLevel")?.int ?? 0
-        guard hidden || customHeight || customFormat || outline > 0 else { return }
-        sheet.rows.append(RowFormat(
-            row: row, height: tag.attribute("ht")?.double, hidden: hidden, customHeight: customHeight,
-            style: customFormat ? tag.attribute("s")?.int : nil, outlineLevel: outline))
-    }
-
     func endElement(_ name: XMLName, at parser: XMLStreamParser) throws {
         if name.is("extLst") { extensionDepth -= 1; return }
         guard extensionDepth == 0 else { return }
-        if inSheetData {
-            if name.is("c") {
-                try finishCell(parser)
-            } else if name.is("v") || name.is("f") || name.is("t") {
-                capture = .none
-            } else if name.is("is") {
-                inInlineString = false
-            } else if name.is("rPh") {
-                phoneticDepth -= 1
-            } else if name.is("sheetData") {
-                inSheetData = false
-            }
-            return
-        }
         if name.is("sheetView") {
             inSheetView = false
         } else if name.is("oddHeader") || name.is("oddFooter") {
@@ -308,125 +237,28 @@ final class WorksheetParser: XMLContentHandler {
     func characters(_ text: XMLText) {
         switch capture {
         case .none: return
-        case .value: text.append(to: &valueText)
-        case .formula: text.append(to: &formulaText)
-        case .inlineText: text.append(to: &inlineText)
         case .headerFooter: text.append(to: &headerFooterText)
         case .ruleFormula: text.append(to: &ruleFormulaText)
         }
     }
 
-    // MARK: - Cells
-
-    private static func valueType(_ attribute: XMLAttribute?) -> ValueType {
-        guard let t = attribute else { return .number }
-        if t.is("s") { return .sharedString }
-        if t.is("n") { return .number }
-        if t.is("str") { return .string }
-        if t.is("inlineStr") { return .inlineString }
-        if t.is("b") { return .boolean }
-        if t.is("e") { return .error }
-        if t.is("d") { return .date }
-        return .number
-    }
-
-    private func finishCell(_ parser: XMLStreamParser) throws {
-        var record = CellStore.Record(
-            row: UInt32(row), column: UInt16(column), kind: .blank, hasFormula: false, style: cellStyle, payload: 0)
-        try readValue(into: &record, parser)
-        if let attributes = formulaAttributes {
-            record.hasFormula = try readFormula(attributes, parser)
+    /// Puts the rows together (with `chunks`, the readers of the rows between the split and what
+    /// this parser read after it), orders cells and formulas and drops shared-formula followers
+    /// whose group has no master.
+    func finish(insertingAtSplit chunks: [SheetDataReader] = []) {
+        let all = (headRows.map { [$0] } ?? []) + chunks + (headRows == nil ? [] : [rows])
+        let merged = all.first ?? rows
+        if all.count > 1 {
+            var cells = 0
+            for reader in all { cells += reader.cells.count }
+            merged.reserve(cells: cells)
+            for reader in all.dropFirst() { merged.append(reader) }
         }
-        // A blank cell with the default style carries nothing worth keeping.
-        if record.kind == .blank && !record.hasFormula && record.style == 0 { return }
-        sheet.cells.append(record)
-    }
-
-    private func readValue(into record: inout CellStore.Record, _ parser: XMLStreamParser) throws {
-        if cellType == .inlineString {
-            guard hasInline || hasValue else { return }
-            record.kind = .localString
-            record.payload = sheet.cells.appendLocalString(XMLValueText.string(hasInline ? inlineText : valueText))
-            return
-        }
-        guard hasValue else { return }
-        switch cellType {
-        case .number:
-            if valueText.allSatisfy({ $0 <= 0x20 }) { return }  // `<v></v>`: no value
-            guard let number = XMLValueText.double(valueText) else {
-                throw parser.contentError("'\(XMLValueText.string(valueText))' is not a number")
-            }
-            record.kind = .number
-            record.payload = number.bitPattern
-        case .sharedString:
-            guard let index = XMLValueText.int(valueText) else {
-                throw parser.contentError("'\(XMLValueText.string(valueText))' is not a shared-string index")
-            }
-            maxSharedStringIndex = max(maxSharedStringIndex, index)
-            record.kind = .sharedString
-            record.payload = UInt64(index)
-        case .string, .inlineString:
-            record.kind = .localString
-            record.payload = sheet.cells.appendLocalString(XMLValueText.string(valueText))
-        case .boolean:
-            record.kind = .boolean
-            let text = XMLValueText.string(valueText).trimmingSpaces
-            record.payload = (text == "1" || text.lowercased() == "true") ? 1 : 0
-        case .error:
-            let text = XMLValueText.string(valueText).trimmingSpaces
-            record.kind = .error
-            if let error = ErrorValue(text: text) {
-                record.payload = UInt64(error.rawValue)
-            } else {
-                warn("unknown error value '\(text)' read as #VALUE!", parser)
-                record.payload = UInt64(ErrorValue.value.rawValue)
-            }
-        case .date:
-            let text = XMLValueText.string(valueText).trimmingSpaces
-            guard let serial = ExcelDate.serial(iso8601: text, date1904: date1904) else {
-                throw parser.contentError("'\(text)' is not an ISO 8601 date")
-            }
-            record.kind = .number
-            record.payload = serial.bitPattern
-        }
-    }
-
-    /// Records the cell's formula; false when the `<f>` holds no formula (an empty element).
-    private func readFormula(_ attributes: (type: String?, group: Int?, ref: String?, alwaysCalculate: Bool),
-                             _ parser: XMLStreamParser) throws -> Bool {
-        let address = CellAddress(row: row, column: column)
-        let text = XMLValueText.string(formulaText)
-        let kind: CellFormula.Kind
-        switch attributes.type ?? "normal" {
-        case "shared":
-            guard let group = attributes.group else {
-                throw parser.contentError("a shared formula without si")
-            }
-            if sheet.sharedFormulas[group] == nil, !text.isEmpty {
-                sheet.sharedFormulas[group] = SharedFormula(
-                    anchor: address, text: text, range: attributes.ref.flatMap { CellRange(a1: $0) })
-                kind = .shared(group: group)
-            } else if !text.isEmpty {
-                kind = .normal(text)  // a member that spells its own formula out
-            } else {
-                kind = .shared(group: group)
-            }
-        case "array":
-            guard !text.isEmpty else { return false }
-            let range = attributes.ref.flatMap { CellRange(a1: $0) } ?? CellRange(address)
-            kind = .array(range: range, text: text, isDynamic: cellIsDynamicArray)
-        case "dataTable":
-            kind = .dataTable(range: attributes.ref.flatMap { CellRange(a1: $0) })
-        default:
-            guard !text.isEmpty else { return false }
-            kind = .normal(text)
-        }
-        sheet.formulas.append(CellFormula(address: address, kind: kind, alwaysCalculate: attributes.alwaysCalculate))
-        return true
-    }
-
-    /// Orders cells and formulas and drops shared-formula followers whose group has no master.
-    func finish() {
+        let at = rowWarningsIndex ?? warnings.count
+        warnings.insert(contentsOf: merged.warnings, at: at)
+        maxSharedStringIndex = merged.maxSharedStringIndex
+        merged.move(into: &sheet)
+        headRows = nil
         sheet.cells.finish()
         if !zip(sheet.formulas, sheet.formulas.dropFirst()).allSatisfy({ $0.address < $1.address }) {
             var byAddress: [CellAddress: CellFormula] = [:]

@@ -8,8 +8,10 @@ import Kalkyl
 /// they are read on all cores (the archive reads with positional reads, so one handle serves all).
 public struct XLSXReader: Sendable {
     public var limits = ReadLimits()
-    /// Read parts on several threads (the result is the same either way).
+    /// Read parts on several threads, and a large sheet in chunks (the result is the same either way).
     public var parallel = true
+    /// When and how a large sheet is read in chunks on several threads.
+    var chunking = ChunkedSheetReading()
 
     public init() {}
 
@@ -61,6 +63,7 @@ public struct XLSXReader: Sendable {
             }
         }
         let date1904 = workbook.properties.date1904
+        let chunking = parallel ? chunking : nil
         for (index, entry) in workbook.sheets.enumerated() {
             guard let rel = rels[entry.relationshipId], !rel.isExternal else {
                 throw XLSXError(file: file, part: workbookPart, reason: .invalidContent(
@@ -73,7 +76,8 @@ public struct XLSXReader: Sendable {
             default: .worksheet
             }
             jobs.append { archive in
-                .sheet(index, try Self.readSheet(entry, part: rel.target, kind: kind, date1904: date1904, archive: archive))
+                .sheet(index, try Self.readSheet(entry, part: rel.target, kind: kind, date1904: date1904, archive: archive,
+                                                 chunking: chunking))
             }
         }
         let propertyParts = ["extended-properties", "core-properties"].map { kind in
@@ -145,7 +149,7 @@ public struct XLSXReader: Sendable {
     }
 
     private static func readSheet(_ entry: WorkbookPartParser.SheetEntry, part: String, kind: WorksheetModel.Kind,
-                                  date1904: Bool, archive: PackageArchive) throws -> SheetResult {
+                                  date1904: Bool, archive: PackageArchive, chunking: ChunkedSheetReading?) throws -> SheetResult {
         guard archive.contains(part) else {
             throw XLSXError(file: archive.fileName, part: part, reason: .missingPart)
         }
@@ -156,9 +160,7 @@ public struct XLSXReader: Sendable {
             sheet.part = part
             return SheetResult(sheet: sheet, warnings: [], maxSharedStringIndex: -1)
         }
-        let parser = WorksheetParser(name: entry.name, part: part, date1904: date1904)
-        try archive.parseXML(part, with: parser)
-        parser.finish()
+        let parser = try readCells(of: entry.name, part: part, date1904: date1904, archive: archive, chunking: chunking)
         var sheet = parser.sheet
         sheet.visibility = entry.visibility
         var warnings = parser.warnings
@@ -187,6 +189,30 @@ public struct XLSXReader: Sendable {
         sheet.charts = drawings.charts
         warnings += drawings.warnings
         return SheetResult(sheet: sheet, warnings: warnings, maxSharedStringIndex: parser.maxSharedStringIndex)
+    }
+
+    /// The worksheet part, in chunks on several threads when it is large (see `ChunkedSheetReading`).
+    /// Should that fail for any reason but a damaged or too large archive, the part is read again on
+    /// one thread, which reads what can be read and names the exact place of what cannot.
+    private static func readCells(of name: String, part: String, date1904: Bool, archive: PackageArchive,
+                                  chunking: ChunkedSheetReading?) throws -> WorksheetParser {
+        if let chunking, chunking.applies(to: part, in: archive) {
+            let parser = WorksheetParser(name: name, part: part, date1904: date1904)
+            do {
+                let chunks = try chunking.read(part, from: archive, into: parser, date1904: date1904)
+                parser.finish(insertingAtSplit: chunks)
+                return parser
+            } catch let error as XLSXError {
+                switch error.reason {
+                case .damagedArchive, .limitExceeded, .missingPart, .unreadable: throw error
+                default: break
+                }
+            } catch {}
+        }
+        let parser = WorksheetParser(name: name, part: part, date1904: date1904)
+        try archive.parseXML(part, with: parser)
+        parser.finish()
+        return parser
     }
 
     /// `docProps/app.xml` and `docProps/core.xml`, when the package has them.

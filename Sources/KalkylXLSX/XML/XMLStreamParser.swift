@@ -17,26 +17,58 @@ final class XMLStreamParser {
     let file: String
     let part: String
     private let parser: XML_Parser
-    private let handler: XMLContentHandler
+    private let root: XMLContentHandler
+    private var diverted: XMLContentHandler?
+    /// The handler events go to now (`root` or `diverted`, which hold it).
+    private unowned(unsafe) var handler: XMLContentHandler
+    /// A sheet's rows, millions of events for a large sheet: called directly, without the
+    /// reference counting a call through the protocol costs (`diverted` holds it).
+    private var rows: Unmanaged<SheetDataReader>?
     private var failure: Error?
 
     init(file: String, part: String, handler: XMLContentHandler) {
         self.file = file
         self.part = part
+        root = handler
         self.handler = handler
+        if let reader = handler as? SheetDataReader { rows = Unmanaged.passUnretained(reader) }
         parser = XML_ParserCreate(nil)
         XML_SetUserData(parser, Unmanaged.passUnretained(self).toOpaque())
         XML_SetElementHandler(parser, { data, name, attributes in
-            let me = Unmanaged<XMLStreamParser>.fromOpaque(data!).takeUnretainedValue()
-            me.deliver { try me.handler.startElement(XMLStartTag(name: name!, attributes: attributes!), at: me) }
+            Unmanaged<XMLStreamParser>.fromOpaque(data!)._withUnsafeGuaranteedRef { me in
+                guard me.failure == nil else { return }
+                do {
+                    let tag = XMLStartTag(name: name!, attributes: attributes!)
+                    if let rows = me.rows {
+                        try rows._withUnsafeGuaranteedRef { try $0.startElement(tag, at: me) }
+                    } else {
+                        try me.handler.startElement(tag, at: me)
+                    }
+                } catch { me.fail(error) }
+            }
         }, { data, name in
-            let me = Unmanaged<XMLStreamParser>.fromOpaque(data!).takeUnretainedValue()
-            me.deliver { try me.handler.endElement(XMLName(qualified: name!), at: me) }
+            Unmanaged<XMLStreamParser>.fromOpaque(data!)._withUnsafeGuaranteedRef { me in
+                guard me.failure == nil else { return }
+                do {
+                    let name = XMLName(qualified: name!)
+                    if let rows = me.rows {
+                        try rows._withUnsafeGuaranteedRef { try $0.endElement(name, at: me) }
+                    } else {
+                        try me.handler.endElement(name, at: me)
+                    }
+                } catch { me.fail(error) }
+            }
         })
         XML_SetCharacterDataHandler(parser, { data, text, length in
-            let me = Unmanaged<XMLStreamParser>.fromOpaque(data!).takeUnretainedValue()
-            text!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-                me.handler.characters(XMLText(bytes: UnsafeBufferPointer(start: $0, count: Int(length))))
+            Unmanaged<XMLStreamParser>.fromOpaque(data!)._withUnsafeGuaranteedRef { me in
+                text!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+                    let text = XMLText(bytes: UnsafeBufferPointer(start: $0, count: Int(length)))
+                    if let rows = me.rows {
+                        rows._withUnsafeGuaranteedRef { $0.characters(text) }
+                    } else {
+                        me.handler.characters(text)
+                    }
+                }
             }
         })
         // No workbook part has a DTD; one is either a mistake or an entity-expansion or
@@ -56,7 +88,11 @@ final class XMLStreamParser {
 
     deinit { XML_ParserFree(parser) }
 
-    var line: Int { Int(XML_GetCurrentLineNumber(parser)) }
+    /// Lines of the part that come before what this parser is fed: a chunk of a large sheet read
+    /// on its own (`ChunkedSheetReading`) still names the part's line.
+    var lineOffset = 0
+
+    var line: Int { Int(XML_GetCurrentLineNumber(parser)) + lineOffset }
     var column: Int { Int(XML_GetCurrentColumnNumber(parser)) + 1 }
 
     func feed(_ data: Data) throws {
@@ -64,6 +100,10 @@ final class XMLStreamParser {
             let base = raw.bindMemory(to: CChar.self).baseAddress
             try check(XML_Parse(parser, base, Int32(raw.count), 0))
         }
+    }
+
+    func feed(_ bytes: UnsafeRawBufferPointer) throws {
+        try check(XML_Parse(parser, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0))
     }
 
     func finish() throws {
@@ -75,9 +115,13 @@ final class XMLStreamParser {
         XLSXError(file: file, part: part, line: line, column: column, reason: .invalidContent(message))
     }
 
-    private func deliver(_ body: () throws -> Void) {
-        guard failure == nil else { return }
-        do { try body() } catch { fail(error) }
+    /// Sends the events that follow to `handler` (a sheet's rows to their reader), or back to the
+    /// parser's own handler when nil.
+    func divert(to handler: XMLContentHandler?) {
+        diverted = handler
+        self.handler = handler ?? root
+        let current = handler ?? root
+        rows = (current as? SheetDataReader).map { Unmanaged.passUnretained($0) }
     }
 
     private func fail(_ error: Error) {
@@ -121,6 +165,9 @@ struct XMLName {
     }
 
     var string: String { String(cString: start) }
+
+    /// The first byte of the local name (0 for an empty one), to dispatch on before comparing.
+    var firstByte: UInt8 { UInt8(bitPattern: start.pointee) }
 }
 
 /// The attributes of a start tag.
@@ -144,6 +191,16 @@ struct XMLStartTag {
     }
 
     subscript(_ localName: StaticString) -> String? { attribute(localName)?.string }
+
+    /// Every attribute in one pass (for the hot `<c>` element, which would otherwise be scanned once
+    /// per attribute asked for).
+    func forEachAttribute(_ body: (XMLName, XMLAttribute) throws -> Void) rethrows {
+        var i = 0
+        while let key = attributes[i] {
+            try body(XMLName(qualified: key), XMLAttribute(value: attributes[i + 1]!))
+            i += 2
+        }
+    }
 }
 
 /// An attribute value.

@@ -30,3 +30,17 @@ enum ExpatFloor {
         return bytes
     }
 }
+
+/// Resident memory of this process now, in bytes (`/proc/self/statm`; 0 where there is none).
+func currentResidentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// glibc's `malloc_trim`: hands freed heap memory back to the system, so the resident size says
+/// what is still in use. (Not in Swift's Glibc module.)
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+
+func releaseFreeMemory() { _ = mallocTrim(0) }

@@ -39,8 +39,9 @@ struct PackagePass {
             let name = entry.name
             if let patches = sheetPatches[name], !patches.isEmpty {
                 let patcher = SheetXMLPatcher(patches: patches)
-                // A large sheet is deflated a second time here: a faster level (files ~10 % larger).
-                try out.addDeflated(name: name, level: entry.uncompressedSize > 16 << 20 ? 3 : 6) { write in
+                // The sheet is deflated a second time here (libxlsxwriter did it once): a faster
+                // level, for files about 10 % larger.
+                try out.addDeflated(name: name, level: 3) { write in
                     try archive.read(name) { chunk in try patcher.feed([UInt8](chunk), output: write) }
                     try patcher.finish(output: write)
                 }

@@ -4,7 +4,7 @@
 /// (copying it each time it doubles, and leaving up to half of it unused). Here a first pass
 /// (`plan`) learns how far each column's dense part reaches, each is allocated once at that size,
 /// and a second pass (`set`) fills it in place: a numeric cell costs one `CellValue`, no slack.
-public struct SheetValues {
+public struct SheetValues: Sendable {
     var columns: [CellColumn] = []
     private var denseCounts: [Int] = []
     private var allocated = false
@@ -34,6 +34,15 @@ public struct SheetValues {
             columns.append(contentsOf: repeatElement(CellColumn(), count: column - columns.count + 1))
         }
         columns[column].set(row: row, value)
+    }
+
+    /// Takes the columns `other` holds values in (gathered apart, e.g. on another thread, for
+    /// columns this one has none in).
+    public mutating func take(columnsOf other: consuming SheetValues) {
+        if !allocated { allocate() }
+        let taken = other.columns
+        if taken.count > columns.count { columns.append(contentsOf: repeatElement(CellColumn(), count: taken.count - columns.count)) }
+        for (c, column) in taken.enumerated() where column.rowLimit > 0 { columns[c] = column }
     }
 
     private mutating func allocate() {

@@ -19,7 +19,10 @@ struct ChunkedSheetReading: Sendable {
     /// Parts smaller than this (inflated) are read on one thread.
     var minimumPartBytes: UInt64 = 4 << 20
     /// About this much XML a chunk.
-    var chunkBytes = 1 << 20
+    var chunkBytes = 512 << 10
+    /// The sheet's own parser reads the start of the part on the inflating thread while the others
+    /// wait, so its first cut comes early.
+    var headBytes = 64 << 10
     /// Threads besides the caller's that parse chunks.
     var helpers = max(1, min(3, ProcessInfo.processInfo.activeProcessorCount - 1))
 
@@ -89,8 +92,9 @@ struct ChunkedSheetReading: Sendable {
                 }
             }
             var start = 0
-            while pending.count - start >= chunkBytes {
-                guard let end = Self.firstRowEnd(in: pending, from: max(searchFrom, start + chunkBytes)) else {
+            var size: Int { split ? chunkBytes : min(chunkBytes, headBytes) }
+            while pending.count - start >= size {
+                guard let end = Self.firstRowEnd(in: pending, from: max(searchFrom, start + size)) else {
                     searchFrom = max(searchFrom, pending.count - 16)
                     break
                 }

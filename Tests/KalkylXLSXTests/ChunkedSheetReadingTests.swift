@@ -239,6 +239,28 @@ struct ChunkedSheetReadingTests {
         #expect(end("</c>") == nil)
     }
 
+    @Test("a decimal read without the full conversion is the Double the full conversion gives")
+    func decimalFastPath() {
+        var rng = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "5.", ".5", "-.25", "007.10", "123456789012345", "0.000000000000001",
+                     "999999999999999", "-2288.14", "1E3", "1.5e-3", "+4", "12.5.1", "-", ".", "1 2", "INF", "NaN",
+                     "1234567890123456", "0.1234567890123456"]
+        for _ in 0..<20_000 {
+            let digits = String(UInt64.random(in: 0...999_999_999_999_999, using: &rng))
+            let point = Int.random(in: 0...digits.count, using: &rng)
+            let text = (Bool.random(using: &rng) ? "-" : "") + digits.prefix(point) + "." + digits.dropFirst(point)
+            texts.append(text)
+        }
+        for text in texts {
+            let fast = XMLValueText.double(Array(text.utf8))
+            let full = text == "INF" ? Double.infinity : text == "NaN" ? Double.nan : Double(text)
+            if fast?.bitPattern != full?.bitPattern {
+                Issue.record("'\(text)': \(String(describing: fast)) ≠ \(String(describing: full))")
+                break
+            }
+        }
+    }
+
     // MARK: - Into the engine
 
     @Test("the engine loads every value of a chunked read, and a numeric cell takes one CellValue")

@@ -42,11 +42,11 @@ final class SheetDataReader: XMLContentHandler {
     private var cellType = ValueType.number
     private var cellStyle: UInt32 = 0
     private var cellIsDynamicArray = false
-    private var valueText: [UInt8] = []
+    private var valueText = TextBuffer()
     private var hasValue = false
-    private var inlineText: [UInt8] = []
+    private var inlineText = TextBuffer()
     private var hasInline = false
-    private var formulaText: [UInt8] = []
+    private var formulaText = TextBuffer()
     private var formulaAttributes: (type: String?, group: Int?, ref: String?, alwaysCalculate: Bool)?
 
     /// `atPartStart`: the reader starts where the sheet's rows start (not in a chunk after others).
@@ -56,7 +56,6 @@ final class SheetDataReader: XMLContentHandler {
         positionKnown = atPartStart
         cells = CellStore(sharedStrings: StringTable([]))
         cells.reserve(expectedCells)
-        valueText.reserveCapacity(32)
     }
 
     /// A reader for a chunk of rows wrapped in an element of its own.
@@ -96,16 +95,16 @@ final class SheetDataReader: XMLContentHandler {
         case UInt8(ascii: "c") where name.is("c"): try startCell(tag, parser)
         case UInt8(ascii: "v") where name.is("v"):
             capture = .value
-            valueText.removeAll(keepingCapacity: true)
+            valueText.clear()
             hasValue = true
         case UInt8(ascii: "f") where name.is("f"):
             capture = .formula
-            formulaText.removeAll(keepingCapacity: true)
+            formulaText.clear()
             formulaAttributes = (tag["t"], tag.attribute("si")?.int, tag["ref"], tag.attribute("ca")?.bool ?? false)
         case UInt8(ascii: "i") where name.is("is"):
             inInlineString = true
             hasInline = true
-            inlineText.removeAll(keepingCapacity: true)
+            inlineText.clear()
         case UInt8(ascii: "t") where name.is("t"):
             if inInlineString && phoneticDepth == 0 { capture = .inlineText }
         case UInt8(ascii: "r") where name.is("rPh"):
@@ -232,34 +231,34 @@ final class SheetDataReader: XMLContentHandler {
         if cellType == .inlineString {
             guard hasInline || hasValue else { return }
             record.kind = .localString
-            record.payload = cells.appendLocalString(XMLValueText.string(hasInline ? inlineText : valueText))
+            record.payload = cells.appendLocalString(hasInline ? XMLValueText.string(inlineText.bytes) : XMLValueText.string(valueText.bytes))
             return
         }
         guard hasValue else { return }
         switch cellType {
         case .number:
-            guard let number = XMLValueText.double(valueText) else {
-                if valueText.allSatisfy({ $0 <= 0x20 }) { return }  // `<v></v>`: no value
-                throw parser.contentError("'\(XMLValueText.string(valueText))' is not a number")
+            guard let number = XMLValueText.double(valueText.bytes) else {
+                if valueText.bytes.allSatisfy({ $0 <= 0x20 }) { return }  // `<v></v>`: no value
+                throw parser.contentError("'\(XMLValueText.string(valueText.bytes))' is not a number")
             }
             record.kind = .number
             record.payload = number.bitPattern
         case .sharedString:
-            guard let index = XMLValueText.int(valueText) else {
-                throw parser.contentError("'\(XMLValueText.string(valueText))' is not a shared-string index")
+            guard let index = XMLValueText.int(valueText.bytes) else {
+                throw parser.contentError("'\(XMLValueText.string(valueText.bytes))' is not a shared-string index")
             }
             maxSharedStringIndex = max(maxSharedStringIndex, index)
             record.kind = .sharedString
             record.payload = UInt64(index)
         case .string, .inlineString:
             record.kind = .localString
-            record.payload = cells.appendLocalString(XMLValueText.string(valueText))
+            record.payload = cells.appendLocalString(XMLValueText.string(valueText.bytes))
         case .boolean:
             record.kind = .boolean
-            let text = XMLValueText.string(valueText).trimmingSpaces
+            let text = XMLValueText.string(valueText.bytes).trimmingSpaces
             record.payload = (text == "1" || text.lowercased() == "true") ? 1 : 0
         case .error:
-            let text = XMLValueText.string(valueText).trimmingSpaces
+            let text = XMLValueText.string(valueText.bytes).trimmingSpaces
             record.kind = .error
             if let error = ErrorValue(text: text) {
                 record.payload = UInt64(error.rawValue)
@@ -268,7 +267,7 @@ final class SheetDataReader: XMLContentHandler {
                 record.payload = UInt64(ErrorValue.value.rawValue)
             }
         case .date:
-            let text = XMLValueText.string(valueText).trimmingSpaces
+            let text = XMLValueText.string(valueText.bytes).trimmingSpaces
             guard let serial = ExcelDate.serial(iso8601: text, date1904: date1904) else {
                 throw parser.contentError("'\(text)' is not an ISO 8601 date")
             }
@@ -281,7 +280,7 @@ final class SheetDataReader: XMLContentHandler {
     private func readFormula(_ attributes: (type: String?, group: Int?, ref: String?, alwaysCalculate: Bool),
                              _ parser: XMLStreamParser) throws -> Bool {
         let address = CellAddress(row: row, column: column)
-        let text = XMLValueText.string(formulaText)
+        let text = XMLValueText.string(formulaText.bytes)
         let kind: CellFormula.Kind
         switch attributes.type ?? "normal" {
         case "shared":

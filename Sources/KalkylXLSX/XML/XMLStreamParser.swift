@@ -277,4 +277,5 @@ struct XMLText {
     fileprivate let bytes: UnsafeBufferPointer<UInt8>
 
     func append(to buffer: inout [UInt8]) { buffer.append(contentsOf: bytes) }
+    func append(to buffer: inout TextBuffer) { buffer.append(bytes) }
 }

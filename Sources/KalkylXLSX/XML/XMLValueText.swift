@@ -1,8 +1,47 @@
+import Foundation
+
+/// Character data gathered over several callbacks into one reused buffer: the text of a sheet's
+/// `<v>`, `<f>` and `<t>` elements, millions of short runs, where an Array's bookkeeping shows.
+struct TextBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 64) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    mutating func clear() { count = 0 }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        if count + bytes.count > capacity {
+            capacity = max(count + bytes.count, 2 * capacity)
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            larger.update(from: base, count: count)
+            base.deallocate()
+            base = larger
+        }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// The bytes gathered, valid until the buffer changes.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+}
+
 /// Turning captured character data into values.
 enum XMLValueText {
     /// UTF-8 text with OOXML's `_xHHHH_` escapes decoded (`_x000D_` is a carriage return,
     /// `_x005F_` a literal underscore).
     static func string(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { string($0) }
+    }
+
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let raw = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 7, bytes.contains(UInt8(ascii: "_")) else { return raw }
         return unescape(raw)
@@ -44,23 +83,39 @@ enum XMLValueText {
 
     /// An xsd:double as Excel writes it ("12", "-0.5", "1.2E-3"); surrounding white space allowed.
     static func double(_ bytes: [UInt8]) -> Double? {
+        bytes.withUnsafeBufferPointer { double($0) }
+    }
+
+    static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var start = 0, end = bytes.count
         while start < end, bytes[start] <= 0x20 { start += 1 }
         while end > start, bytes[end - 1] <= 0x20 { end -= 1 }
         guard start < end else { return nil }
-        // Fast path: a plain integer of up to 15 digits is exact as a Double.
+        // Fast path: a decimal of up to 15 digits ("-2288.14") is its digits as an integer (exact
+        // in a Double) divided by a power of ten (exact too), and IEEE division rounds correctly:
+        // the same Double the full conversion gives.
         var i = start
         var negative = false
         if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
-        if end - i > 0 && end - i <= 15 {
-            var n: Int64 = 0
-            var ok = true
-            for k in i..<end {
-                let d = bytes[k] &- 0x30
-                if d > 9 { ok = false; break }
-                n = n * 10 + Int64(d)
+        var mantissa: Int64 = 0
+        var digits = 0
+        var decimals = -1  // -1: no point yet
+        while i < end {
+            let d = bytes[i] &- 0x30
+            if d <= 9 {
+                mantissa = mantissa * 10 + Int64(d)
+                digits += 1
+                if decimals >= 0 { decimals += 1 }
+            } else if bytes[i] == UInt8(ascii: "."), decimals < 0 {
+                decimals = 0
+            } else {
+                break
             }
-            if ok { return negative ? -Double(n) : Double(n) }
+            i += 1
+        }
+        if i == end, digits > 0, digits <= 15 {
+            let magnitude = decimals > 0 ? Double(mantissa) / powersOfTen[decimals] : Double(mantissa)
+            return negative ? -magnitude : magnitude
         }
         let text = String(decoding: bytes[start..<end], as: UTF8.self)
         switch text {
@@ -71,7 +126,13 @@ enum XMLValueText {
         }
     }
 
+    private static let powersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
+
     static func int(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { int($0) }
+    }
+
+    static func int(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var n = 0
         var any = false
         for b in bytes {

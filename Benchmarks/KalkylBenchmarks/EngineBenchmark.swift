@@ -56,6 +56,26 @@ struct EngineBenchmark: ParsableCommand {
             evaluations = book.recalculate().evaluations
         }
         add("edit one ledger amount, recalc", edit, evaluations: evaluations)
+
+        // Append a month of ledger rows below the ledger, inside the report's ranges (which reach
+        // `appendRows` further): each run first clears them again, untimed.
+        let appended = appendedMonth(count: appendRows)
+        var appendTimes: [Double] = []
+        for _ in 0..<runs {
+            for r in 0..<appendRows {
+                for c in 0..<7 { book.setValue(.empty, sheet: 0, at: CellAddress(row: rows + 1 + r, column: c)) }
+            }
+            book.recalculate()
+            let clock = ContinuousClock()
+            let start = clock.now
+            for (r, values) in appended.enumerated() {
+                for (c, v) in values.enumerated() { book.setValue(v, sheet: 0, at: CellAddress(row: rows + 1 + r, column: c)) }
+            }
+            evaluations = book.recalculate().evaluations
+            let d = (clock.now - start).components
+            appendTimes.append(Double(d.seconds) + Double(d.attoseconds) / 1e18)
+        }
+        add("append a month (\(appendRows) ledger rows), recalc", Measurement(name: "append a month", seconds: appendTimes), evaluations: evaluations)
         book = Workbook()
         if ledgerOnly { return }
 
@@ -117,6 +137,19 @@ struct EngineBenchmark: ParsableCommand {
         print("peak resident memory: \(peakResidentBytes() / 1_048_576) MiB")
     }
 
+    /// A month of ledger rows: period 5, the cost centres and accounts of the ledger.
+    private func appendedMonth(count: Int) -> [[CellValue]] {
+        let centres = 100, accounts = max(1, sumifs / 100)
+        var rng = SplitMix64(seed: 11)
+        return (0..<count).map { _ in
+            let centre = Int(rng.next() % UInt64(centres)), account = Int(rng.next() % UInt64(accounts))
+            return [.number(2026), .number(5), .text("Division \(centre / 10)"), .text("KS\(1000 + centre)"),
+                    .number(Double(4000 + account * 10)), .number(Double(Int64(rng.next() % 200_000) - 100_000) / 100), .number(0)]
+        }
+    }
+
+    private var appendRows: Int { max(1, rows / 12) }
+
     /// Ledger: År, Period, Division, Kostnadsställe, Konto, Utfall, Budget; report: one SUMIFS per
     /// cost centre × account with the month in Rapport!B1.
     private func ledgerReport(rows: Int, centres: Int, accounts: Int) -> Workbook {
@@ -132,7 +165,7 @@ struct EngineBenchmark: ParsableCommand {
             for (c, v) in values.enumerated() { book.loadValue(v, sheet: ledger, at: CellAddress(row: r, column: c)) }
         }
         book.loadValue(.number(5), sheet: report, at: CellAddress(row: 0, column: 1))
-        let n = rows + 1
+        let n = rows + 1 + appendRows  // room for the appended month
         for c in 0..<centres {
             for a in 0..<accounts {
                 let row = 2 + c * accounts + a

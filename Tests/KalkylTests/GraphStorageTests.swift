@@ -121,4 +121,48 @@ struct GraphStorageTests {
         #expect(book.value(at: "Rapport!A2") == .number(4))
         #expect(report.evaluations == 1)
     }
+
+    @Test("many edits in one recalculation: each SUMIFS is recomputed when it must be, and only then")
+    func batchOfEdits() throws {
+        let book = Workbook()
+        let data = book.addSheet(named: "Data")
+        let report = book.addSheet(named: "Rapport")
+        let keys = ["a", "b", "c", "d"]
+        for r in 0..<200 {
+            book.setValue(.text(keys[r % 4]), sheet: data, at: CellAddress(row: r, column: 0))
+            book.setValue(.number(Double(r)), sheet: data, at: CellAddress(row: r, column: 1))
+        }
+        for (i, key) in keys.enumerated() {
+            book.setValue(.text(key), sheet: report, at: CellAddress(row: i, column: 0))
+            try book.setFormula("=SUMIFS(Data!$B$1:$B$400,Data!$A$1:$A$400,A\(i + 1))", at: "Rapport!B\(i + 1)")
+        }
+        book.recalculate()
+        func totals() -> [CellValue] { (0..<4).map { book.value(sheet: report, at: CellAddress(row: $0, column: 1)) } }
+        #expect(totals() == [.number(4900), .number(4950), .number(5000), .number(5050)])
+
+        // Amounts of "a" only (rows 0, 4, 8…): only its SUMIFS is recomputed.
+        for r in stride(from: 0, to: 40, by: 4) { book.setValue(.number(1000), sheet: data, at: CellAddress(row: r, column: 1)) }
+        #expect(book.recalculate().evaluations == 1)
+        #expect(totals()[0] == .number(4900 - 180 + 10_000))
+
+        // Appended rows (keys and amounts) below the data, inside the ranges, and a key changed.
+        for r in 200..<260 {
+            book.setValue(.text(keys[(r / 3) % 4]), sheet: data, at: CellAddress(row: r, column: 0))
+            book.setValue(.number(1), sheet: data, at: CellAddress(row: r, column: 1))
+        }
+        book.setValue(.text("d"), sheet: data, at: CellAddress(row: 1, column: 0))
+        book.recalculate()
+        let incremental = totals()
+        book.rebuildAndCalculateAll()
+        #expect(incremental == totals())
+        // And both are the sums taken directly from the data.
+        var expected = [String: Double]()
+        for r in 0..<260 {
+            if case .text(let k) = book.value(sheet: data, at: CellAddress(row: r, column: 0)),
+               case .number(let x) = book.value(sheet: data, at: CellAddress(row: r, column: 1)) {
+                expected[k, default: 0] += x
+            }
+        }
+        #expect(incremental == keys.map { .number(expected[$0] ?? 0) })
+    }
 }

@@ -31,12 +31,11 @@ extension Workbook {
             for f in 0..<graph.formulaCount where !formulas[f].isRemoved { graph.dirty[f] = true }
         } else {
             forgetCriteriaIndexes(touching: changedCells)
-            for key in changedCells {
-                markEditedDirty(key)
-                for (node, wanted) in blockedSpills where Int(formulas[Int(node)].sheet) == key.sheet
-                    && wanted.contains(CellAddress(row: key.row, column: key.column)) {
-                    graph.markDirty(node)
-                }
+            markEditedDirty(changedCells)
+            for (node, wanted) in blockedSpills where changedCells.contains(where: {
+                Int(formulas[Int(node)].sheet) == $0.sheet && wanted.contains(CellAddress(row: $0.row, column: $0.column))
+            }) {
+                graph.markDirty(node)
             }
             changedCells.removeAll()
             for name in changedNames { for node in graph.nameDependents[name] ?? [] { graph.markDirty(node) } }

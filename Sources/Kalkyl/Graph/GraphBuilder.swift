@@ -265,35 +265,73 @@ struct FormulaCellIndex {
 }
 
 extension Workbook {
-    /// Marks what an edited cell reaches dirty, except formulas that add up other positions of a
-    /// range the cell is in: a SUMIFS over a 100,000-row ledger is not recomputed for an amount it
-    /// does not include. A formula is spared only when it refers to that range once — as the sum
-    /// range of the call that recorded its positions.
-    func markEditedDirty(_ key: CellKey) {
+    /// Marks what edited cells reach dirty, except formulas that add up other positions of a range
+    /// the cells are in: a SUMIFS over a 100,000-row ledger is not recomputed for an amount it does
+    /// not include. A formula is spared only when it refers to that range once — as the sum range
+    /// of the call that recorded its positions. Each range is visited once for all the edits inside
+    /// it, so appending a month of ledger rows costs the ranges' dependents once, not once a cell.
+    func markEditedDirty(_ keys: [CellKey]) {
         var direct: [Int32] = []
-        graph.cellDependents.forEach(of: key) { direct.append($0) }
+        for key in keys { graph.cellDependents.forEach(of: key) { direct.append($0) } }
         for n in direct { graph.markDirty(n) }
-        let row = Int32(key.row), column = Int32(key.column)
-        for r in graph.rangesBySheet[key.sheet] ?? [] {
-            let area = graph.rangeAreas[Int(r) - graph.formulaCount]
-            let range = area.range
-            guard row >= range.first.row && row <= range.last.row && column >= range.first.column && column <= range.last.column else { continue }
-            graph.dirty[Int(r)] = true
-            let offset = Int32((Int(row - range.first.row)) * range.columnCount + Int(column - range.first.column))
-            // A formula's edges from one range are next to each other in the range's row: a
-            // formula that refers to the range once has one edge there.
-            let edges = graph.dependents.range(of: Int(r))
-            var e = edges.lowerBound
-            while e < edges.upperBound {
-                let d = graph.dependents.targets[e]
-                var next = e + 1
-                while next < edges.upperBound && graph.dependents.targets[next] == d { next += 1 }
-                let once = next == e + 1 && !graph.isRange(d) && graph.eachAreaListed[Int(d)]
-                e = next
-                if once, let positions = sumPositions[d]?[area], !Self.containsSorted(positions, offset) { continue }
-                graph.markDirty(d)
+        // The edited cells by sheet and column, rows sorted, to find those inside each range.
+        var columnsBySheet: [Int: [Int: [Int32]]] = [:]
+        for key in keys { columnsBySheet[key.sheet, default: [:]][key.column, default: []].append(Int32(key.row)) }
+        for (sheet, columns) in columnsBySheet {
+            guard let ranges = graph.rangesBySheet[sheet] else { continue }
+            let sortedColumns = columns.mapValues { Array(Set($0)).sorted() }
+            for r in ranges {
+                let area = graph.rangeAreas[Int(r) - graph.formulaCount]
+                let range = area.range
+                var offsets: [Int32] = []
+                for column in Int(range.first.column)...Int(range.last.column) {
+                    guard let rows = sortedColumns[column] else { continue }
+                    var i = Self.lowerBound(rows, range.first.row)
+                    while i < rows.count && rows[i] <= range.last.row {
+                        offsets.append((rows[i] - range.first.row) * Int32(range.columnCount) + Int32(column) - range.first.column)
+                        i += 1
+                    }
+                }
+                guard !offsets.isEmpty else { continue }
+                offsets.sort()
+                markDirty(range: r, area: area, editedOffsets: offsets)
             }
         }
+    }
+
+    /// Marks a range node and the formulas reading it dirty, sparing those that refer to it once
+    /// and added up none of the edited positions.
+    private func markDirty(range r: Int32, area: Reference.Area, editedOffsets: [Int32]) {
+        graph.dirty[Int(r)] = true
+        // A formula's edges from one range are next to each other in the range's row: a formula
+        // that refers to the range once has one edge there.
+        let edges = graph.dependents.range(of: Int(r))
+        var e = edges.lowerBound
+        while e < edges.upperBound {
+            let d = graph.dependents.targets[e]
+            var next = e + 1
+            while next < edges.upperBound && graph.dependents.targets[next] == d { next += 1 }
+            let once = next == e + 1 && !graph.isRange(d) && graph.eachAreaListed[Int(d)]
+            e = next
+            if graph.dirty[Int(d)] { continue }
+            if once, let positions = sumPositions[d]?[area], !Self.intersects(positions, editedOffsets) { continue }
+            graph.markDirty(d)
+        }
+    }
+
+    /// Whether two ascending lists share an element (each element of the shorter one looked up).
+    static func intersects(_ a: [Int32], _ b: [Int32]) -> Bool {
+        let (small, large) = a.count <= b.count ? (a, b) : (b, a)
+        return small.contains { containsSorted(large, $0) }
+    }
+
+    static func lowerBound(_ list: [Int32], _ x: Int32) -> Int {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] < x { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     static func containsSorted(_ list: [Int32], _ x: Int32) -> Bool {

@@ -46,20 +46,6 @@ struct DependencyGraph {
         }
     }
 
-    /// Marks what reads a cell dirty: formulas that name it and ranges that hold it.
-    mutating func markDependentsDirty(of key: CellKey) {
-        var direct: [Int32] = []
-        cellDependents.forEach(of: key) { direct.append($0) }
-        for n in direct { markDirty(n) }
-        let row = Int32(key.row), column = Int32(key.column)
-        for r in rangesBySheet[key.sheet] ?? [] {
-            let range = rangeAreas[Int(r) - formulaCount].range
-            if row >= range.first.row && row <= range.last.row && column >= range.first.column && column <= range.last.column {
-                markDirty(r)
-            }
-        }
-    }
-
     /// Computes `order` and `inCycle` from the edges.
     mutating func sort() {
         let n = nodeCount

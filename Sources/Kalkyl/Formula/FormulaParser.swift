@@ -74,6 +74,13 @@ public struct FormulaParser {
         self.context = context
     }
 
+    /// A parser over tokens already made (`FormulaShapeCache` lexes once for its key and the parse).
+    init(lexer: FormulaLexer, tokens: [FormulaToken], context: FormulaContext) {
+        self.lexer = lexer
+        self.tokens = tokens
+        self.context = context
+    }
+
     mutating func parseFormula() throws(FormulaSyntaxError) -> Expression {
         skipWhitespace()
         guard index < tokens.count else { throw error("empty formula") }

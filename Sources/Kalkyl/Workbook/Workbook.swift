@@ -12,7 +12,9 @@
 public final class Workbook {
     public private(set) var sheetNames: [String] = []
     var sheets: [SheetCells] = []
-    public var tables: [TableDefinition] = []
+    public var tables: [TableDefinition] = [] {
+        didSet { shapeCache.removeAll() }
+    }
     /// Dates count from 1904 (old Mac workbooks).
     public var date1904 = false
     /// CHAR and CODE use the Mac Roman character set, as Excel for Mac does (Windows-1252 otherwise).
@@ -43,6 +45,8 @@ public final class Workbook {
     /// Dynamic arrays showing #SPILL!, with the range they want: clearing a cell there retries them.
     var blockedSpills: [Int32: CellRange] = [:]
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Parsed formulas by their shape (see `FormulaShapeCache`); cleared when sheets or tables change.
+    private var shapeCache = FormulaShapeCache()
 
     public init() {}
 
@@ -52,6 +56,7 @@ public final class Workbook {
     public func addSheet(named name: String) -> Int {
         sheetNames.append(name)
         sheets.append(SheetCells())
+        shapeCache.removeAll()
         structureChanged = true
         return sheetNames.count - 1
     }
@@ -163,7 +168,7 @@ public final class Workbook {
         let body = text.hasPrefix("=") ? String(text.dropFirst()) : text
         let expression: Expression
         do {
-            expression = try FormulaParser.parse(body, context: parseContext(sheet: sheet, anchor: range.first))
+            expression = try shapeCache.parse(body, context: parseContext(sheet: sheet, anchor: range.first))
         } catch {
             diagnostics.append(.syntaxError(sheet: sheetNames[sheet], cell: range.first, formula: body, error: error))
             expression = .error(.name)

@@ -47,6 +47,7 @@ final class SheetDataReader: XMLContentHandler {
     private var inlineText = TextBuffer()
     private var hasInline = false
     private var formulaText = TextBuffer()
+    private var texts = RepeatedTexts()
     private var formulaAttributes: (type: String?, group: Int?, ref: String?, alwaysCalculate: Bool)?
 
     /// `atPartStart`: the reader starts where the sheet's rows start (not in a chunk after others).
@@ -231,7 +232,7 @@ final class SheetDataReader: XMLContentHandler {
         if cellType == .inlineString {
             guard hasInline || hasValue else { return }
             record.kind = .localString
-            record.payload = cells.appendLocalString(hasInline ? XMLValueText.string(inlineText.bytes) : XMLValueText.string(valueText.bytes))
+            record.payload = texts.index(of: hasInline ? inlineText.bytes : valueText.bytes, in: &cells)
             return
         }
         guard hasValue else { return }
@@ -252,7 +253,7 @@ final class SheetDataReader: XMLContentHandler {
             record.payload = UInt64(index)
         case .string, .inlineString:
             record.kind = .localString
-            record.payload = cells.appendLocalString(XMLValueText.string(valueText.bytes))
+            record.payload = texts.index(of: valueText.bytes, in: &cells)
         case .boolean:
             record.kind = .boolean
             let text = XMLValueText.string(valueText.bytes).trimmingSpaces

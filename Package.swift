@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "KalkylBenchmarks",
             dependencies: [
-                "Kalkyl", "KalkylXLSX", "CExpat", "ZIPFoundation",
+                "Kalkyl", "KalkylXLSX", "CExpat", "CLibz", "ZIPFoundation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KalkylBenchmarks"),

@@ -33,6 +33,10 @@ struct EngineBenchmark: ParsableCommand {
             graph = r.graphBuildTime
             evaluations = r.evaluations
         }
+        // A benchmark of SUMIFS that all failed (a range beyond the sheet) would measure nothing.
+        guard case .number = book.value(sheet: 1, at: CellAddress(row: 2, column: 2)) else {
+            throw ValidationError("the report's first SUMIFS gives \(book.value(sheet: 1, at: CellAddress(row: 2, column: 2))), not a number")
+        }
         add("ledger \(rows) rows, \(centres * accounts) SUMIFS: graph + full evaluation", first, evaluations: evaluations)
         line("  of which graph build | \(formatSeconds(Double(graph.components.seconds) + Double(graph.components.attoseconds) / 1e18)) | |")
         let again = Measurement.run("full evaluation, graph kept", runs: runs) { evaluations = book.calculateAll().evaluations }
@@ -148,7 +152,8 @@ struct EngineBenchmark: ParsableCommand {
         }
     }
 
-    private var appendRows: Int { max(1, rows / 12) }
+    /// A month of rows, as many as fit below the ledger on the sheet (1,048,576 rows).
+    private var appendRows: Int { max(1, min(rows / 12, 1_048_576 - rows - 1)) }
 
     /// Ledger: År, Period, Division, Kostnadsställe, Konto, Utfall, Budget; report: one SUMIFS per
     /// cost centre × account with the month in Rapport!B1.

@@ -7,7 +7,7 @@
 /// structured references (`[@Belopp]` depends on the row itself) or unreadable text are parsed
 /// every time. The owner clears the cache when sheets or tables change (prefixes resolve to them).
 struct FormulaShapeCache {
-    private var expressions: [[UInt8]: Expression] = [:]
+    private var expressions: [ShapeKey: Expression] = [:]
     /// Bounds the memory of a workbook whose formulas are all different.
     private let capacity = 65_536
 
@@ -20,11 +20,12 @@ struct FormulaShapeCache {
             var parser = FormulaParser(lexer: lexer, tokens: tokens, context: context)
             return try parser.parseFormula()
         }
-        if let known = expressions[key] { return known }
+        let shape = ShapeKey(bytes: key)
+        if let known = expressions[shape] { return known }
         var parser = FormulaParser(lexer: lexer, tokens: tokens, context: context)
         let expression = try parser.parseFormula()
         if expressions.count >= capacity { expressions.removeAll(keepingCapacity: true) }
-        expressions[key] = expression
+        expressions[shape] = expression
         return expression
     }
 
@@ -75,5 +76,14 @@ struct FormulaShapeCache {
         key.append(UInt8(truncatingIfNeeded: bits >> 8))
         key.append(UInt8(truncatingIfNeeded: bits >> 16))
         key.append(UInt8(truncatingIfNeeded: bits >> 24))
+    }
+}
+
+/// A shape's bytes, hashed in one call (an `[UInt8]` hashes byte by byte).
+private struct ShapeKey: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

@@ -189,6 +189,33 @@ struct ChunkedSheetReadingTests {
         #expect(model.sheets[0].cells.value(at: CellAddress(row: 2, column: 1)) == .text("Rad 3 </row> & co"))
     }
 
+    @Test("a cut is never made inside a comment that follows a row end, even one whose text looks like rows")
+    func noCutInsideAComment() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var rows = (1...5).map { #"<row r="\#($0)"><c r="A\#($0)"><v>\#($0)</v></c></row>"# }
+        // The first row end past the first cut's size lies inside this comment; the commented-out
+        // row must not be read, and the rows after the comment must all be.
+        rows.append("<!-- " + String(repeating: "padding ", count: 300)
+                    + #"</row><row r="900000"><c r="A900000"><v>666</v></c></row> -->"#)
+        rows += (6...400).map { #"<row r="\#($0)"><c r="A\#($0)"><v>\#($0)</v></c></row>"# }
+        rows.append(" --> ")  // character data in the original: harmless text between rows
+        let url = try scratch.write(Self.package(TestPackage.worksheet(rows: rows)))
+
+        try expectSameRead(url, chunkBytes: 1000)
+        let model = try Self.chunkedReader(chunkBytes: 1000).read(url)
+        #expect(model.sheets[0].cells.value(at: CellAddress(row: 899_999, column: 0)) == .empty)
+        #expect(model.sheets[0].cells.value(at: CellAddress(row: 399, column: 0)) == .number(400))
+        #expect(model.sheets[0].cells.count == 400)
+    }
+
+    @Test("a declaration too long to see its encoding in the first bytes is not taken for UTF-8")
+    func longDeclaration() {
+        let padded = "<?xml version=\"1.0\"" + String(repeating: " ", count: 300) + " encoding=\"ISO-8859-1\"?><worksheet/>"
+        #expect(!ChunkedSheetReading.isUTF8(Array(padded.utf8)))
+        #expect(ChunkedSheetReading.isUTF8(Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet/>".utf8)))
+    }
+
     @Test("rows without their number are read on one thread, in the same places")
     func rowsWithoutNumbers() throws {
         let scratch = try ScratchDirectory()
@@ -273,7 +300,8 @@ struct ChunkedSheetReadingTests {
         var rng = SystemRandomNumberGenerator()
         var texts = ["0", "-0", "5.", ".5", "-.25", "007.10", "123456789012345", "0.000000000000001",
                      "999999999999999", "-2288.14", "1E3", "1.5e-3", "+4", "12.5.1", "-", ".", "1 2", "INF", "NaN",
-                     "1234567890123456", "0.1234567890123456"]
+                     "1234567890123456", "0.1234567890123456", "12345678901234567890", "9999999999999999999",
+                     "-99999999999999999999999999", "0.1000000000000000055511151231257827", "123456789012345678901234.5"]
         for _ in 0..<20_000 {
             let digits = String(UInt64.random(in: 0...999_999_999_999_999, using: &rng))
             let point = Int.random(in: 0...digits.count, using: &rng)

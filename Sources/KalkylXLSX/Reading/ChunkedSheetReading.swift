@@ -139,7 +139,9 @@ struct ChunkedSheetReading: Sendable {
         let prefix = head.prefix(256)
         if prefix.starts(with: [0xFE, 0xFF]) || prefix.starts(with: [0xFF, 0xFE]) || prefix.contains(0) { return false }
         let text = String(decoding: prefix, as: UTF8.self)
-        guard text.hasPrefix("<?xml") || text.hasPrefix("\u{FEFF}<?xml"), let end = text.range(of: "?>") else { return true }
+        guard text.hasPrefix("<?xml") || text.hasPrefix("\u{FEFF}<?xml") else { return true }
+        // A declaration that does not end within the window may name any encoding: not cut.
+        guard let end = text.range(of: "?>") else { return false }
         let declaration = text[..<end.lowerBound].lowercased()
         guard let encoding = declaration.range(of: "encoding") else { return true }
         let rest = declaration[encoding.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }

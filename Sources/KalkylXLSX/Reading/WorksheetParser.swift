@@ -44,7 +44,9 @@ final class WorksheetParser: XMLContentHandler {
     /// been split before); the rest of the part `xml` is fed starts with a fresh reader, and
     /// `finish` puts the chunks read elsewhere in between. False when the stream is not at such a place.
     func splitRows(_ xml: XMLStreamParser) -> Bool {
-        guard headRows == nil, inSheetData, rows.isBetweenRows else { return false }
+        // The reader's state is not enough: after its last `</row>` the parser may be inside a
+        // comment or processing instruction, whose text must not be read as rows elsewhere.
+        guard headRows == nil, inSheetData, rows.isBetweenRows, xml.endsAfterEndTag else { return false }
         headRows = rows
         rows = SheetDataReader(part: rows.part, date1904: date1904, atPartStart: false)
         rows.onEnd = headRows?.onEnd

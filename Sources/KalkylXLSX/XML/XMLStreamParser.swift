@@ -49,6 +49,7 @@ final class XMLStreamParser {
         }, { data, name in
             Unmanaged<XMLStreamParser>.fromOpaque(data!)._withUnsafeGuaranteedRef { me in
                 guard me.failure == nil else { return }
+                me.lastEndTagEnd = Int64(XML_GetCurrentByteIndex(me.parser)) + Int64(XML_GetCurrentByteCount(me.parser))
                 do {
                     let name = XMLName(qualified: name!)
                     if let rows = me.rows {
@@ -95,7 +96,15 @@ final class XMLStreamParser {
     var line: Int { Int(XML_GetCurrentLineNumber(parser)) + lineOffset }
     var column: Int { Int(XML_GetCurrentColumnNumber(parser)) + 1 }
 
+    /// Bytes fed so far, and where the last end tag the parser reported ends: equal when the input
+    /// fed ends exactly after an end tag (not inside a comment or processing instruction that
+    /// follows it), which is where a large sheet may be cut (`ChunkedSheetReading`).
+    private(set) var bytesFed: Int64 = 0
+    fileprivate(set) var lastEndTagEnd: Int64 = -1
+    var endsAfterEndTag: Bool { lastEndTagEnd == bytesFed }
+
     func feed(_ data: Data) throws {
+        bytesFed += Int64(data.count)
         try data.withUnsafeBytes { raw in
             let base = raw.bindMemory(to: CChar.self).baseAddress
             try check(XML_Parse(parser, base, Int32(raw.count), 0))
@@ -103,6 +112,7 @@ final class XMLStreamParser {
     }
 
     func feed(_ bytes: UnsafeRawBufferPointer) throws {
+        bytesFed += Int64(bytes.count)
         try check(XML_Parse(parser, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0))
     }
 

@@ -103,7 +103,8 @@ enum XMLValueText {
         while i < end {
             let d = bytes[i] &- 0x30
             if d <= 9 {
-                mantissa = mantissa * 10 + Int64(d)
+                // Beyond 15 digits the full conversion decides (and the integer would overflow).
+                if digits < 16 { mantissa = mantissa * 10 + Int64(d) }
                 digits += 1
                 if decimals >= 0 { decimals += 1 }
             } else if bytes[i] == UInt8(ascii: "."), decimals < 0 {

@@ -100,6 +100,8 @@ struct GraphStorageTests {
         "=SUMIFS(Belopp,Data!$B$1:$B$3,\"x\")+SUM(Belopp)",
         "=SUMIFS(Data!$A$1:$A$3,Data!$B$1:$B$3,\"x\")+SUM(Data!$A$1:$A$3)",
         "=SUMIFS(Data!$A$1:$A$3,Data!$B$1:$B$3,\"x\")+SUM(Belopp)",
+        "=LET(x,Data!$A$1:$A$3,SUMIFS(x,Data!$B$1:$B$3,\"x\")+SUM(x))",
+        "=LAMBDA(r,SUMIFS(r,Data!$B$1:$B$3,\"x\")+SUM(r))(Data!$A$1:$A$3)",
     ])
     func rangeReadTwice(formula: String) throws {
         let book = Workbook()
@@ -164,5 +166,35 @@ struct GraphStorageTests {
             }
         }
         #expect(incremental == keys.map { .number(expected[$0] ?? 0) })
+    }
+
+    @Test("an edit inside a whole-row range, or a range too large for recorded positions, reaches its formulas")
+    func wideAndHugeRanges() throws {
+        let book = Workbook()
+        let data = book.addSheet(named: "Data")
+        book.addSheet(named: "Rapport")
+        book.setValue(.number(1), sheet: data, at: CellAddress(row: 4, column: 2))
+        try book.setFormula("=SUM(Data!5:5)", at: "Rapport!A1")
+        try book.setFormula("=SUM(Data!1:1048576)", at: "Rapport!A2")
+        book.recalculate()
+        book.setValue(.number(5), sheet: data, at: CellAddress(row: 200_000, column: 16_000))
+        book.setValue(.number(2), sheet: data, at: CellAddress(row: 4, column: 9000))
+        book.recalculate()
+        #expect(book.value(at: "Rapport!A1") == .number(3))
+        #expect(book.value(at: "Rapport!A2") == .number(8))
+    }
+
+    @Test("cells referenced far apart stay out of the dense part of the cell map")
+    func sparseReferences() {
+        var map = CellMap()
+        for column in 0..<200 {
+            for step in 1...20 { map[CellKey(sheet: 0, row: step * 4000, column: column)] = Int32(step) }
+        }
+        #expect(map.count == 4000)
+        #expect(map[CellKey(sheet: 0, row: 80_000, column: 199)] == 20)
+        #expect(map[CellKey(sheet: 0, row: 79_999, column: 199)] == nil)
+        var rows: [Int] = []
+        map.forEach { key, _ in if key.column == 7 { rows.append(key.row) } }
+        #expect(rows == (1...20).map { $0 * 4000 })
     }
 }

@@ -23,7 +23,7 @@ extension Workbook {
             if collector.isVolatile { g.volatileNodes.append(node) }
             for name in collector.namesSeen { g.nameDependents[name, default: []].append(node) }
             g.dynamic[i] = collector.isDynamic
-            g.eachAreaListed[i] = !collector.isDynamic && !collector.repeatsName
+            g.eachAreaListed[i] = !collector.isDynamic && !collector.repeatsName && !collector.readsParameter
             for name in collector.unknownFunctions {
                 unknown[name, default: []].append(SheetName.quotedIfNeeded(sheetNames[Int(formula.sheet)]) + "!" + formula.anchor.a1)
             }
@@ -144,6 +144,8 @@ struct PrecedentCollector {
     var isDynamic = false
     /// A name used twice is walked once: its areas are then listed fewer times than they are read.
     var repeatsName = false
+    /// A LET or LAMBDA parameter is read: the area bound to it is listed once however often it is read.
+    var readsParameter = false
     var unknownFunctions: Set<String> = []
     private var nameDepth = 0
     /// Names whose formulas were walked already: each once (a LAMBDA name calling itself twice
@@ -168,6 +170,7 @@ struct PrecedentCollector {
         isVolatile = false
         isDynamic = false
         repeatsName = false
+        readsParameter = false
         if !unknownFunctions.isEmpty { unknownFunctions.removeAll() }
         if !namesSeen.isEmpty { namesSeen.removeAll() }
         nameDepth = 0
@@ -216,7 +219,9 @@ struct PrecedentCollector {
         case .apply(let f, let args):
             collect(f)
             for a in args { collect(a) }
-        case .number, .text, .boolean, .error, .array, .missing, .parameter:
+        case .parameter:
+            readsParameter = true
+        case .number, .text, .boolean, .error, .array, .missing:
             break
         }
     }
@@ -279,20 +284,32 @@ extension Workbook {
         for key in keys { columnsBySheet[key.sheet, default: [:]][key.column, default: []].append(Int32(key.row)) }
         for (sheet, columns) in columnsBySheet {
             guard let ranges = graph.rangesBySheet[sheet] else { continue }
-            let sortedColumns = columns.mapValues { Array(Set($0)).sorted() }
+            let edited = columns.map { (column: $0.key, rows: Array(Set($0.value)).sorted()) }.sorted { $0.column < $1.column }
+            let editedColumns = edited.map(\.column)
             for r in ranges {
                 let area = graph.rangeAreas[Int(r) - graph.formulaCount]
                 let range = area.range
+                // Only the edited columns inside the range are visited (a whole-row range spans
+                // 16,384 columns).
                 var offsets: [Int32] = []
-                for column in Int(range.first.column)...Int(range.last.column) {
-                    guard let rows = sortedColumns[column] else { continue }
+                var inside = false
+                var c = Self.lowerBound(editedColumns, Int(range.first.column))
+                while c < edited.count && edited[c].column <= Int(range.last.column) {
+                    let rows = edited[c].rows
                     var i = Self.lowerBound(rows, range.first.row)
                     while i < rows.count && rows[i] <= range.last.row {
-                        offsets.append((rows[i] - range.first.row) * Int32(range.columnCount) + Int32(column) - range.first.column)
+                        inside = true
+                        let offset = Int(rows[i] - range.first.row) * range.columnCount + edited[c].column - Int(range.first.column)
+                        if offset <= Int(Int32.max) { offsets.append(Int32(offset)) }
                         i += 1
                     }
+                    c += 1
                 }
-                guard !offsets.isEmpty else { continue }
+                guard inside else { continue }
+                if range.cellCount > Int(Int32.max) {
+                    graph.markDirty(r)  // positions are not recorded for ranges this large
+                    continue
+                }
                 offsets.sort()
                 markDirty(range: r, area: area, editedOffsets: offsets)
             }
@@ -325,7 +342,7 @@ extension Workbook {
         return small.contains { containsSorted(large, $0) }
     }
 
-    static func lowerBound(_ list: [Int32], _ x: Int32) -> Int {
+    static func lowerBound<T: Comparable>(_ list: [T], _ x: T) -> Int {
         var low = 0, high = list.count
         while low < high {
             let mid = (low + high) / 2

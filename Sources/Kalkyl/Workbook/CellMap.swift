@@ -51,10 +51,14 @@ struct CellMap {
     }
 }
 
-/// One column of a `CellMap`; -1 marks a row without an entry.
+/// One column of a `CellMap`; -1 marks a row without an entry. The dense part grows only while
+/// the column stays a quarter full (past its first 4,096 rows): cells that are merely referenced
+/// far apart — a hostile `=A4096` filled across 16,384 columns — stay in the sparse map.
 private struct IndexColumn {
     var dense: [Int32] = []
     var sparse: [Int32: Int32] = [:]
+    /// Entries in the column, dense and sparse.
+    var count = 0
 
     @inline(__always)
     func value(row: Int) -> Int32 {
@@ -65,27 +69,31 @@ private struct IndexColumn {
 
     /// Sets an entry; true when the row had none.
     mutating func set(row: Int, _ v: Int32) -> Bool {
+        let added: Bool
         if row < dense.count {
-            let added = dense[row] < 0
+            added = dense[row] < 0
             dense[row] = v
-            return added
-        }
-        if row < dense.count + 4096 || row < 2 * dense.count {
+        } else if row < 4 * (count + 1) + 4096 {
             while dense.count < row { dense.append(sparse.removeValue(forKey: Int32(dense.count)) ?? -1) }
-            let added = sparse.removeValue(forKey: Int32(row)) == nil
+            added = sparse.removeValue(forKey: Int32(row)) == nil
             dense.append(v)
-            return added
+        } else {
+            added = sparse.updateValue(v, forKey: Int32(row)) == nil
         }
-        return sparse.updateValue(v, forKey: Int32(row)) == nil
+        if added { count += 1 }
+        return added
     }
 
     mutating func remove(row: Int) -> Int32? {
+        let old: Int32?
         if row < dense.count {
-            let old = dense[row]
+            old = dense[row] < 0 ? nil : dense[row]
             dense[row] = -1
-            return old < 0 ? nil : old
+        } else {
+            old = sparse.removeValue(forKey: Int32(row))
         }
-        return sparse.removeValue(forKey: Int32(row))
+        if old != nil { count -= 1 }
+        return old
     }
 
     func forEach(_ body: (Int, Int32) throws -> Void) rethrows {

@@ -24,7 +24,6 @@ struct EngineBenchmark: ParsableCommand {
         }
 
         // 1–3. The budget report: SUMIFS per cost centre × account over the ledger, periods 1..month.
-        let centres = 100, accounts = max(1, sumifs / 100)
         var book = ledgerReport(rows: rows, centres: centres, accounts: accounts)
         var graph = Duration.zero
         var evaluations = 0
@@ -143,7 +142,6 @@ struct EngineBenchmark: ParsableCommand {
 
     /// A month of ledger rows: period 5, the cost centres and accounts of the ledger.
     private func appendedMonth(count: Int) -> [[CellValue]] {
-        let centres = 100, accounts = max(1, sumifs / 100)
         var rng = SplitMix64(seed: 11)
         return (0..<count).map { _ in
             let centre = Int(rng.next() % UInt64(centres)), account = Int(rng.next() % UInt64(accounts))
@@ -151,6 +149,10 @@ struct EngineBenchmark: ParsableCommand {
                     .number(Double(4000 + account * 10)), .number(Double(Int64(rng.next() % 200_000) - 100_000) / 100), .number(0)]
         }
     }
+
+    /// The report: a SUMIFS per cost centre × account.
+    private var centres: Int { 100 }
+    private var accounts: Int { max(1, sumifs / 100) }
 
     /// A month of rows, as many as fit below the ledger on the sheet (1,048,576 rows).
     private var appendRows: Int { max(1, min(rows / 12, 1_048_576 - rows - 1)) }

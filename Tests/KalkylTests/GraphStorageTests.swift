@@ -191,6 +191,8 @@ struct GraphStorageTests {
             for step in 1...20 { map[CellKey(sheet: 0, row: step * 4000, column: column)] = Int32(step) }
         }
         #expect(map.count == 4000)
+        // Each column's first reference (row 4,000) is within the first 4,096 rows; the rest are sparse.
+        #expect(map.denseSlotCount == 200 * 4001)
         #expect(map[CellKey(sheet: 0, row: 80_000, column: 199)] == 20)
         #expect(map[CellKey(sheet: 0, row: 79_999, column: 199)] == nil)
         var rows: [Int] = []

@@ -304,22 +304,21 @@ struct PrefixSums {
     private var sums: [PrefixSum] = []
     private var last = -1
 
-    subscript(key: PrefixSumKey) -> PrefixSum? {
-        mutating get {
-            guard let i = slot(of: key) else { return nil }
+    mutating func sum(for key: PrefixSumKey) -> PrefixSum? {
+        guard let i = slot(of: key) else { return nil }
+        last = i
+        return sums[i]
+    }
+
+    mutating func store(_ sum: PrefixSum, for key: PrefixSumKey) {
+        if let i = slot(of: key) {
+            sums[i] = sum
             last = i
-            return sums[i]
-        }
-        set {
-            if let i = slot(of: key) {
-                if let newValue { sums[i] = newValue } else { sums[i].lastRow = Int.max }  // never reused
-                last = i
-            } else if let newValue {
-                index[key] = keys.count
-                last = keys.count
-                keys.append(key)
-                sums.append(newValue)
-            }
+        } else {
+            index[key] = keys.count
+            last = keys.count
+            keys.append(key)
+            sums.append(sum)
         }
     }
 

@@ -953,7 +953,7 @@ extension EvaluationContext {
         let key = PrefixSumKey(sheet: area.sheet, firstRow: area.range.first.row, column: area.range.first.column)
         let lastRow = Int(area.range.last.row)
         var sum = PrefixSum(lastRow: Int(area.range.first.row) - 1, total: 0, error: nil)
-        if let cached = caches.prefixSums[key], cached.lastRow <= lastRow { sum = cached }
+        if let cached = caches.prefixSums.sum(for: key), cached.lastRow <= lastRow { sum = cached }
         if sum.error == nil, sum.lastRow < lastRow,
            let rows = workbook.sheets[area.sheet].usedRows(column: Int(area.range.first.column), in: (sum.lastRow + 1)...lastRow) {
             let column = Int(area.range.first.column)
@@ -967,7 +967,7 @@ extension EvaluationContext {
             }
         }
         sum.lastRow = lastRow
-        if sum.error == nil { caches.prefixSums[key] = sum }
+        if sum.error == nil { caches.prefixSums.store(sum, for: key) }
         if let e = sum.error { return .error(e) }
         return .number(sum.total)
     }

@@ -41,6 +41,9 @@ struct CellMap {
 
     mutating func removeAll() { self = CellMap() }
 
+    /// Rows held in dense storage, over all columns (what the map costs beyond its entries).
+    var denseSlotCount: Int { sheets.reduce(0) { $0 + $1.reduce(0) { $0 + $1.dense.count } } }
+
     /// Every entry by sheet, then column, then row ascending.
     func forEach(_ body: (CellKey, Int32) throws -> Void) rethrows {
         for (sheet, columns) in sheets.enumerated() {
